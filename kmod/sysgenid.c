@@ -26,12 +26,13 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
+#include <linux/user_namespace.h>
 #include <linux/wait.h>
 
 #include <linux/sysgenid.h>
 
 #if IS_ENABLED(CONFIG_VMGENID) && !defined(SYSGENID_NO_VMFORK)
-#define SYSGENID_HAVE_VMFORK 1
+#define SYSGENID_HAVE_VMFORK
 #endif
 
 struct sysgenid_state {
@@ -50,14 +51,31 @@ struct sysgenid_file {
 	bool tracked;
 };
 
-static struct sysgenid_state state;
+static struct sysgenid_state state = {
+	.lock = __SPIN_LOCK_UNLOCKED(state.lock),
+	.readers = __WAIT_QUEUE_HEAD_INITIALIZER(state.readers),
+	.waiters = __WAIT_QUEUE_HEAD_INITIALIZER(state.waiters),
+};
 
+static unsigned int state_read(const unsigned int *field)
+{
+	unsigned long flags;
+	unsigned int val;
+
+	spin_lock_irqsave(&state.lock, flags);
+	val = *field;
+	spin_unlock_irqrestore(&state.lock, flags);
+	return val;
+}
+
+/* Caller holds state.lock. */
 static bool file_outdated(const struct sysgenid_file *f)
 {
+	lockdep_assert_held(&state.lock);
 	return f->acked_seq != state.seq;
 }
 
-static bool file_outdated_locked(const struct sysgenid_file *f)
+static bool file_check_outdated(const struct sysgenid_file *f)
 {
 	unsigned long flags;
 	bool outdated;
@@ -89,10 +107,12 @@ static void set_tracking(struct sysgenid_file *f, bool track)
 		}
 	}
 	spin_unlock_irqrestore(&state.lock, flags);
+
 	if (wake)
 		wake_up_all(&state.waiters);
 }
 
+/* Moves the generation to max(min_gen, current + 1): always on. */
 static void bump(u32 min_gen)
 {
 	unsigned long flags;
@@ -153,7 +173,6 @@ static ssize_t sysgenid_read(struct file *file, char __user *buf,
 			     size_t count, loff_t *ppos)
 {
 	struct sysgenid_file *f = file->private_data;
-	unsigned long flags;
 	u32 gen;
 	int ret;
 
@@ -163,19 +182,16 @@ static ssize_t sysgenid_read(struct file *file, char __user *buf,
 		return -EINVAL;
 
 	set_tracking(f, true);
-	if (!file_outdated_locked(f)) {
+	if (!file_check_outdated(f)) {
 		if (file->f_flags & O_NONBLOCK)
 			return -EAGAIN;
 		ret = wait_event_interruptible(state.readers,
-					       file_outdated_locked(f));
+					       file_check_outdated(f));
 		if (ret)
 			return ret;
 	}
 
-	spin_lock_irqsave(&state.lock, flags);
-	gen = state.generation;
-	spin_unlock_irqrestore(&state.lock, flags);
-
+	gen = state_read(&state.generation);
 	if (copy_to_user(buf, &gen, sizeof(gen)))
 		return -EFAULT;
 	return sizeof(gen);
@@ -219,10 +235,10 @@ static __poll_t sysgenid_poll(struct file *file, poll_table *wait)
 
 	set_tracking(f, true);
 	poll_wait(file, &state.readers, wait);
-	return file_outdated_locked(f) ? EPOLLIN | EPOLLRDNORM : 0;
+	return file_check_outdated(f) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
-static bool wait_done(struct sysgenid_file *f)
+static bool wait_done(const struct sysgenid_file *f)
 {
 	unsigned long flags;
 	bool done;
@@ -233,15 +249,21 @@ static bool wait_done(struct sysgenid_file *f)
 	return done;
 }
 
-static long wait_watchers(struct sysgenid_file *f, unsigned long msecs,
-			  int timeout_err)
+/*
+ * Sleeps until no watcher is outdated. The caller's own file being outdated
+ * and a signal are both -EINTR, never -ERESTARTSYS: a restarted call would
+ * begin a fresh timeout.
+ */
+static long wait_watchers(const struct sysgenid_file *f, unsigned long msecs,
+			  long timeout_err)
 {
 	long ret;
 
-	if (file_outdated_locked(f))
+	if (file_check_outdated(f))
 		return -EINTR;
 
 	if (msecs) {
+		msecs = min_t(unsigned long, msecs, UINT_MAX);
 		ret = wait_event_interruptible_timeout(state.waiters, wait_done(f),
 						       msecs_to_jiffies(msecs));
 		if (!ret)
@@ -249,19 +271,15 @@ static long wait_watchers(struct sysgenid_file *f, unsigned long msecs,
 	} else {
 		ret = wait_event_interruptible(state.waiters, wait_done(f));
 	}
-	if (ret < 0 || file_outdated_locked(f))
+	if (ret < 0 || file_check_outdated(f))
 		return -EINTR;
 	return 0;
 }
 
 static long force_update(unsigned long min_gen)
 {
-	bool allowed = capable(CAP_SYS_ADMIN);
-
-#ifdef CAP_CHECKPOINT_RESTORE
-	allowed = allowed || capable(CAP_CHECKPOINT_RESTORE);
-#endif
-	if (!allowed)
+	/* The initial namespace: a user namespace must not bump the host. */
+	if (!checkpoint_restore_ns_capable(&init_user_ns))
 		return -EACCES;
 	bump((u32)min_gen);
 	return 0;
@@ -271,15 +289,10 @@ static long sysgenid_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
 	struct sysgenid_file *f = file->private_data;
-	unsigned long flags;
-	long ret;
 
 	switch (cmd) {
 	case SYSGENID_GET_OUTDATED_WATCHERS:
-		spin_lock_irqsave(&state.lock, flags);
-		ret = state.outdated;
-		spin_unlock_irqrestore(&state.lock, flags);
-		return ret;
+		return state_read(&state.outdated);
 	case SYSGENID_WAIT_WATCHERS:
 		return wait_watchers(f, arg, -EINTR);
 	case SYSGENID_WAIT_WATCHERS_V2:
@@ -308,7 +321,8 @@ static int sysgenid_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	if (vma->vm_pgoff || vma->vm_end - vma->vm_start > PAGE_SIZE)
 		return -EINVAL;
-	if (!(vma->vm_flags & VM_SHARED))
+	/* MAP_SHARED of a read-only file keeps VM_MAYSHARE, not VM_SHARED. */
+	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (vma->vm_flags & VM_WRITE)
 		return -EPERM;
@@ -325,6 +339,8 @@ static const struct file_operations sysgenid_fops = {
 	.write = sysgenid_write,
 	.poll = sysgenid_poll,
 	.unlocked_ioctl = sysgenid_ioctl,
+	/* Every argument is a value: a compat task's needs no conversion. */
+	.compat_ioctl = sysgenid_ioctl,
 	.mmap = sysgenid_mmap,
 	.llseek = noop_llseek,
 };
@@ -332,21 +348,21 @@ static const struct file_operations sysgenid_fops = {
 static ssize_t generation_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%u\n", READ_ONCE(state.generation));
+	return sysfs_emit(buf, "%u\n", state_read(&state.generation));
 }
 static DEVICE_ATTR_RO(generation);
 
 static ssize_t watchers_show(struct device *dev,
 			     struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%u\n", READ_ONCE(state.watchers));
+	return sysfs_emit(buf, "%u\n", state_read(&state.watchers));
 }
 static DEVICE_ATTR_RO(watchers);
 
 static ssize_t outdated_watchers_show(struct device *dev,
 				      struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%u\n", READ_ONCE(state.outdated));
+	return sysfs_emit(buf, "%u\n", state_read(&state.outdated));
 }
 static DEVICE_ATTR_RO(outdated_watchers);
 
@@ -365,11 +381,11 @@ static struct miscdevice sysgenid_misc = {
 	.groups = sysgenid_groups,
 };
 
-#ifdef SYSGENID_HAVE_VMFORK
 static bool vmfork = true;
 module_param(vmfork, bool, 0444);
-MODULE_PARM_DESC(vmfork, "Bump the generation on every VM fork (default: on)");
+MODULE_PARM_DESC(vmfork, "Move the generation on every VM fork, where the kernel reports them (default: on)");
 
+#ifdef SYSGENID_HAVE_VMFORK
 static int sysgenid_vmfork(struct notifier_block *nb, unsigned long action,
 			   void *data)
 {
@@ -383,12 +399,17 @@ static struct notifier_block sysgenid_vmfork_nb = {
 
 static int backend_register(void)
 {
+	int ret;
+
 	if (!vmfork) {
-		pr_info("VM fork backend off: software updates only\n");
+		pr_info("VM fork backend off (vmfork=0): software updates only\n");
 		return 0;
 	}
-	pr_info("bumping on VM forks\n");
-	return register_random_vmfork_notifier(&sysgenid_vmfork_nb);
+	ret = register_random_vmfork_notifier(&sysgenid_vmfork_nb);
+	if (ret)
+		return ret;
+	pr_info("VM fork backend on: the generation follows VM forks\n");
+	return 0;
 }
 
 static void backend_unregister(void)
@@ -399,7 +420,7 @@ static void backend_unregister(void)
 #else
 static int backend_register(void)
 {
-	pr_info("no VM fork notifier in this kernel: software updates only\n");
+	pr_info("no VM fork backend in this build: software updates only\n");
 	return 0;
 }
 
@@ -412,9 +433,6 @@ static int __init sysgenid_init(void)
 {
 	int ret;
 
-	spin_lock_init(&state.lock);
-	init_waitqueue_head(&state.readers);
-	init_waitqueue_head(&state.waiters);
 	state.page = (u32 *)get_zeroed_page(GFP_KERNEL);
 	if (!state.page)
 		return -ENOMEM;
