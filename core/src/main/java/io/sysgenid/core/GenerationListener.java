@@ -1,0 +1,32 @@
+package io.sysgenid.core;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.IntConsumer;
+
+/**
+ * Handles a new generation for a {@link GenerationWatcher}: rebuild whatever must not survive a VM clone or
+ * snapshot restore (RNG state, UUID generators, leases, cached tokens).
+ *
+ * <p>Called on the watcher's thread, one generation at a time, listeners in registration order. It must
+ * not block: work that takes time belongs on another thread, with the returned stage completing when it
+ * is done. The watcher acknowledges the generation only once the stages of all listeners have completed.
+ */
+@FunctionalInterface
+public interface GenerationListener {
+    /**
+     * @param generation the new generation (unsigned 32-bit; compare with {@code !=})
+     * @return a stage that completes when the generation is handled; completing exceptionally, throwing or
+     *     returning null is a failure, reported and then handled by the watcher's
+     *     {@link ListenerFailurePolicy}
+     */
+    CompletionStage<?> onGeneration(int generation);
+
+    /** A listener that does all its work in {@code action}, on the watcher's thread. */
+    static GenerationListener synchronous(IntConsumer action) {
+        return generation -> {
+            action.accept(generation);
+            return CompletableFuture.completedFuture(null);
+        };
+    }
+}

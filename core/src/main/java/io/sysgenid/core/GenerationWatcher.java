@@ -1,0 +1,503 @@
+package io.sysgenid.core;
+
+import io.sysgenid.core.epoll.EpollSelectorProvider;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.spi.SelectorProvider;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import jnr.enxio.channels.NativeDeviceChannel;
+
+/**
+ * Watches a {@link SysGenIdDevice} on one event-loop thread, named {@value #THREAD_NAME}, whatever the
+ * number of listeners: when the device becomes outdated it reads the new generation, hands it to every
+ * {@link GenerationListener}, and acknowledges it once all of them have completed. A process should
+ * have one watcher (one device file) and register all its listeners with it.
+ *
+ * <p><b>The loop.</b> The device's channel is registered with a {@link Selector} (an
+ * {@link io.sysgenid.core.epoll.EpollSelector} unless the builder is given another provider). The device stays readable until the acknowledgement (level-triggered), so the loop
+ * stops watching it (interest 0) between the read and the acknowledgement and watches again afterwards:
+ * it never spins, and while idle it sleeps in the selector without waking. If the acknowledgement is
+ * refused because a newer generation arrived meanwhile, the loop reads again and dispatches the newest
+ * one: rapid generation changes coalesce, and listeners may not see every intermediate value.
+ *
+ * <p><b>Failures.</b> A listener that throws, returns null or completes exceptionally is reported to the
+ * failure handler ({@link WatcherFailure.ListenerFailed}); the {@link ListenerFailurePolicy} then decides
+ * whether the generation is acknowledged anyway or left outdated and dispatched again after the retry
+ * delay. A device failure is reported ({@link WatcherFailure.DeviceFailed}) and retried after the retry
+ * delay; an unusable selector or a closed device stops the watcher. The default handler logs through
+ * {@link System.Logger}.
+ *
+ * <p><b>Threading.</b> Listeners and the failure handler run on the watcher's thread (a daemon thread);
+ * listener stages may complete on any thread. {@link #addListener}, {@link #removeListener},
+ * {@link #stats()} and {@link #close()} may be called from any thread.
+ *
+ * <p><b>Closing.</b> {@link #close()} is idempotent: it stops the thread (waiting for it, unless called
+ * from a listener on that thread, in which case the loop stops when the listener returns), closes the
+ * selector and the channel, and closes the device only if the watcher owns it
+ * ({@link Builder#ownsDevice(boolean)}). A generation being handled when the watcher closes is not
+ * acknowledged. Close the watcher before the device it does not own.
+ */
+public final class GenerationWatcher implements AutoCloseable {
+    /** The name of every watcher's thread. */
+    public static final String THREAD_NAME = "sysgenid-watcher";
+
+    private static final System.Logger LOG = System.getLogger(GenerationWatcher.class.getName());
+
+    private enum State {
+        /** Waiting for the device to become readable. */
+        ARMED,
+        /** A generation is with the listeners; the device is not watched. */
+        DISPATCHING,
+        /** Waiting for the retry delay; the device is not watched. */
+        WAITING_TO_RETRY
+    }
+
+    private final SysGenIdDevice device;
+    private final boolean ownsDevice;
+    private final ListenerFailurePolicy failurePolicy;
+    private final long retryDelayNanos;
+    private final Consumer<? super WatcherFailure> failureHandler;
+    private final List<GenerationListener> listeners;
+    private final Selector selector;
+    private final NativeDeviceChannel channel;
+    private final SelectionKey key;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final Object selectorLock = new Object();
+    private volatile Thread thread;
+
+    private volatile boolean closing;
+    private boolean selectorClosed; // guarded by selectorLock
+
+    // Loop-thread state.
+    private State state = State.ARMED;
+    private long retryAt;
+
+    // Statistics: written by the loop thread only.
+    private volatile long wakeups;
+    private volatile long reads;
+    private volatile long dispatches;
+    private volatile long acknowledgements;
+    private volatile long refusedAcknowledgements;
+    private volatile long listenerFailures;
+    private volatile long deviceFailures;
+
+    private GenerationWatcher(Builder builder) {
+        this.device = builder.device;
+        this.ownsDevice = builder.ownsDevice;
+        this.failurePolicy = builder.failurePolicy;
+        this.retryDelayNanos = builder.retryDelay.toNanos();
+        this.failureHandler = builder.failureHandler;
+        this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
+        SelectorProvider provider = builder.selectorProvider;
+        Selector openedSelector = null;
+        NativeDeviceChannel openedChannel = null;
+        try {
+            openedSelector = provider.openSelector();
+            openedChannel = device.openChannel(provider);
+            this.key = openedChannel.register(openedSelector, SelectionKey.OP_READ);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(openedSelector);
+            closeQuietly(openedChannel);
+            if (e instanceof IOException) {
+                throw new UncheckedIOException("cannot watch " + device.path() + ": " + e.getMessage(), (IOException) e);
+            }
+            throw (RuntimeException) e;
+        }
+        this.selector = openedSelector;
+        this.channel = openedChannel;
+    }
+
+    private GenerationWatcher startLoop() {
+        Thread loop = new Thread(this::run, THREAD_NAME);
+        loop.setDaemon(true);
+        thread = loop;
+        loop.start();
+        return this;
+    }
+
+    /** A builder for a watcher of {@code device}. */
+    public static Builder builder(SysGenIdDevice device) {
+        return new Builder(device);
+    }
+
+    /** Adds a listener; it receives the generations dispatched from now on. */
+    public void addListener(GenerationListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Removes a listener; a dispatch in progress still waits for it. @return whether it was registered */
+    public boolean removeListener(GenerationListener listener) {
+        return listeners.remove(listener);
+    }
+
+    /** The device watched. */
+    public SysGenIdDevice device() {
+        return device;
+    }
+
+    /** The loop's counters so far. */
+    public WatcherStats stats() {
+        return new WatcherStats(wakeups, reads, dispatches, acknowledgements, refusedAcknowledgements,
+                listenerFailures, deviceFailures);
+    }
+
+    /** True until {@link #close()} is called or the watcher stops on a fatal failure. */
+    public boolean isRunning() {
+        return !closing && thread.isAlive();
+    }
+
+    /** Stops the watcher and releases its thread, selector and channel (and the device if owned). Idempotent. */
+    @Override
+    public void close() {
+        closing = true;
+        if (Thread.currentThread() == thread) {
+            return;
+        }
+        wakeup();
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "GenerationWatcher[" + device.path() + ", " + listeners.size() + " listener(s)"
+                + (isRunning() ? "" : ", stopped") + "]";
+    }
+
+    // ---- the loop ----
+
+    private void run() {
+        try {
+            while (!closing) {
+                select();
+                wakeups++;
+                if (closing) {
+                    break;
+                }
+                boolean readable = takeReadable();
+                for (Runnable task; (task = tasks.poll()) != null; ) {
+                    task.run();
+                }
+                if (!key.isValid()) {
+                    report(new WatcherFailure.DeviceFailed(
+                            new IllegalStateException(device.path() + ": the channel was closed"), true));
+                    break;
+                }
+                if (state == State.WAITING_TO_RETRY && System.nanoTime() - retryAt >= 0) {
+                    readAndDispatch();
+                } else if (readable && state == State.ARMED) {
+                    readAndDispatch();
+                }
+            }
+        } catch (IOException | IllegalStateException e) { // also ClosedSelectorException, CancelledKeyException
+            if (!closing) {
+                report(new WatcherFailure.DeviceFailed(e, true));
+            }
+        } catch (RuntimeException e) {
+            report(new WatcherFailure.DeviceFailed(e, true));
+        } catch (Error e) {
+            report(new WatcherFailure.DeviceFailed(e, true));
+            throw e;
+        } finally {
+            closing = true;
+            release();
+        }
+    }
+
+    private void select() throws IOException {
+        if (!tasks.isEmpty()) {
+            selector.selectNow();
+        } else if (state == State.WAITING_TO_RETRY) {
+            long nanos = retryAt - System.nanoTime();
+            if (nanos <= 0) {
+                selector.selectNow();
+            } else {
+                selector.select(Math.max(1, (nanos + 999_999) / 1_000_000));
+            }
+        } else {
+            selector.select();
+        }
+    }
+
+    private boolean takeReadable() {
+        Set<SelectionKey> selected = selector.selectedKeys();
+        if (selected.isEmpty()) {
+            return false;
+        }
+        boolean readable = selected.contains(key) && key.isValid() && (key.readyOps() & SelectionKey.OP_READ) != 0;
+        selected.clear();
+        return readable;
+    }
+
+    /** Reads the device: dispatches the generation if outdated, watches the device again if not. */
+    private void readAndDispatch() {
+        OptionalInt generation;
+        try {
+            generation = device.readGeneration();
+        } catch (SysGenIdException e) {
+            deviceFailed(e);
+            return;
+        } finally {
+            reads++;
+        }
+        if (generation.isPresent()) {
+            watch(false);
+            dispatch(generation.getAsInt());
+        } else {
+            state = State.ARMED;
+            watch(true);
+        }
+    }
+
+    private void dispatch(int generation) {
+        state = State.DISPATCHING;
+        dispatches++;
+        List<GenerationListener> current = List.copyOf(listeners);
+        if (current.isEmpty()) {
+            completed(generation, List.of());
+            return;
+        }
+        Dispatch dispatch = new Dispatch(generation, current.size());
+        for (GenerationListener listener : current) {
+            CompletionStage<?> stage;
+            try {
+                stage = listener.onGeneration(generation);
+            } catch (Throwable t) {
+                dispatch.done(listener, t);
+                continue;
+            }
+            if (stage == null) {
+                dispatch.done(listener, new NullPointerException("the listener returned null instead of a stage"));
+            } else {
+                stage.whenComplete((ignored, failure) -> dispatch.done(listener, failure));
+            }
+        }
+    }
+
+    /** On the loop thread, once every listener is done with {@code generation}. */
+    private void completed(int generation, List<WatcherFailure.ListenerFailed> failures) {
+        if (closing) {
+            return;
+        }
+        for (WatcherFailure.ListenerFailed failure : failures) {
+            listenerFailures++;
+            report(failure);
+        }
+        if (!failures.isEmpty() && failurePolicy == ListenerFailurePolicy.LEAVE_OUTDATED) {
+            retryLater();
+            return;
+        }
+        boolean accepted;
+        try {
+            accepted = device.ack(generation);
+        } catch (SysGenIdException e) {
+            deviceFailed(e);
+            return;
+        }
+        if (accepted) {
+            acknowledgements++;
+            state = State.ARMED;
+            watch(true);
+        } else {
+            refusedAcknowledgements++;
+            readAndDispatch(); // a newer generation arrived: handle that one
+        }
+    }
+
+    private void deviceFailed(SysGenIdException e) {
+        deviceFailures++;
+        report(new WatcherFailure.DeviceFailed(e, false));
+        retryLater();
+    }
+
+    private void retryLater() {
+        watch(false);
+        state = State.WAITING_TO_RETRY;
+        retryAt = System.nanoTime() + retryDelayNanos;
+    }
+
+    private void watch(boolean readable) {
+        int ops = readable ? SelectionKey.OP_READ : 0;
+        if (key.interestOps() != ops) {
+            key.interestOps(ops);
+        }
+    }
+
+    private void post(Runnable task) {
+        tasks.add(task);
+        if (Thread.currentThread() != thread) {
+            wakeup();
+        }
+    }
+
+    private void wakeup() {
+        synchronized (selectorLock) {
+            if (!selectorClosed) {
+                selector.wakeup();
+            }
+        }
+    }
+
+    private void report(WatcherFailure failure) {
+        try {
+            failureHandler.accept(failure);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "the sysgenid failure handler threw", e);
+        }
+    }
+
+    private void release() {
+        synchronized (selectorLock) {
+            selectorClosed = true;
+            closeQuietly(selector);
+        }
+        closeQuietly(channel);
+        if (ownsDevice) {
+            device.close();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing " + closeable, e);
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    /** Collects the outcome of one generation's listeners, from whatever threads they complete on. */
+    private final class Dispatch {
+        private final int generation;
+        private final AtomicInteger pending;
+        private final Queue<WatcherFailure.ListenerFailed> failures = new ConcurrentLinkedQueue<>();
+
+        Dispatch(int generation, int listeners) {
+            this.generation = generation;
+            this.pending = new AtomicInteger(listeners);
+        }
+
+        void done(GenerationListener listener, Throwable failure) {
+            if (failure != null) {
+                failures.add(new WatcherFailure.ListenerFailed(generation, listener, unwrap(failure)));
+            }
+            if (pending.decrementAndGet() == 0) {
+                List<WatcherFailure.ListenerFailed> all = new ArrayList<>(failures);
+                post(() -> completed(generation, all));
+            }
+        }
+    }
+
+    /** Settings of a {@link GenerationWatcher}. */
+    public static final class Builder {
+        private final SysGenIdDevice device;
+        private final List<GenerationListener> listeners = new ArrayList<>();
+        private SelectorProvider selectorProvider;
+        private ListenerFailurePolicy failurePolicy = ListenerFailurePolicy.ACK_ANYWAY;
+        private Duration retryDelay = Duration.ofSeconds(1);
+        private Consumer<? super WatcherFailure> failureHandler = Builder::log;
+        private boolean ownsDevice;
+
+        private Builder(SysGenIdDevice device) {
+            this.device = Objects.requireNonNull(device, "device");
+        }
+
+        /** Adds a listener (more can be added to the running watcher). */
+        public Builder listener(GenerationListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * The provider of the selector and the channel; default: a new
+         * {@link io.sysgenid.core.epoll.EpollSelectorProvider}.
+         */
+        public Builder selectorProvider(SelectorProvider provider) {
+            this.selectorProvider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /** What to do when a listener fails; default {@link ListenerFailurePolicy#ACK_ANYWAY}. */
+        public Builder failurePolicy(ListenerFailurePolicy policy) {
+            this.failurePolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** How long to wait before dispatching again after a failure; default 1 s. */
+        public Builder retryDelay(Duration delay) {
+            Objects.requireNonNull(delay, "delay");
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("retry delay must not be negative, was " + delay);
+            }
+            this.retryDelay = delay;
+            return this;
+        }
+
+        /** Receives every failure, on the watcher's thread; default: log a warning. */
+        public Builder failureHandler(Consumer<? super WatcherFailure> handler) {
+            this.failureHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /** Whether closing the watcher closes the device too; default false. */
+        public Builder ownsDevice(boolean owns) {
+            this.ownsDevice = owns;
+            return this;
+        }
+
+        /**
+         * Registers the device with a new selector and starts the thread.
+         *
+         * @throws SysGenIdException if the device cannot give a channel
+         * @throws UncheckedIOException if the selector cannot be opened or the channel registered
+         * @throws IllegalStateException if the device is closed
+         */
+        public GenerationWatcher start() {
+            if (selectorProvider == null) {
+                selectorProvider = new EpollSelectorProvider();
+            }
+            return new GenerationWatcher(this).startLoop();
+        }
+
+        private static void log(WatcherFailure failure) {
+            String message;
+            if (failure instanceof WatcherFailure.ListenerFailed listenerFailed) {
+                message = "a sysgenid listener failed generation "
+                        + Integer.toUnsignedString(listenerFailed.generation());
+            } else {
+                message = ((WatcherFailure.DeviceFailed) failure).fatal()
+                        ? "the sysgenid watcher stopped" : "a sysgenid device operation failed; retrying";
+            }
+            LOG.log(System.Logger.Level.WARNING, message, failure.cause());
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.sysgenid.core;
+
+/**
+ * The kernel refused for lack of permission (EACCES, EPERM): opening needs read-write access to the
+ * device node; bumping the generation needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN.
+ */
+public class PermissionDeniedException extends SysGenIdException {
+    private static final long serialVersionUID = 1L;
+
+    public PermissionDeniedException(String message, String operation, String path, int errno) {
+        super(message, operation, path, errno);
+    }
+}

@@ -1,0 +1,19 @@
+package io.sysgenid.core;
+
+/** A failure a {@link GenerationWatcher} reports to its failure handler. */
+public sealed interface WatcherFailure permits WatcherFailure.ListenerFailed, WatcherFailure.DeviceFailed {
+    /** What went wrong. */
+    Throwable cause();
+
+    /**
+     * A listener threw, returned null or completed exceptionally for {@code generation}; the watcher then
+     * follows its {@link ListenerFailurePolicy}.
+     */
+    record ListenerFailed(int generation, GenerationListener listener, Throwable cause) implements WatcherFailure {}
+
+    /**
+     * A device or selector operation failed. If {@code fatal}, the watcher has stopped (its device or
+     * selector is unusable); otherwise it retries after its retry delay.
+     */
+    record DeviceFailed(Throwable cause, boolean fatal) implements WatcherFailure {}
+}
