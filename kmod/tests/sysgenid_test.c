@@ -53,6 +53,14 @@
 
 #define SYSFS "/sys/class/misc/sysgenid/"
 #define TEST_TIMEOUT_S 120	/* per test, generous for TCG */
+
+/* SYSGENID_TEST_TIMEOUT overrides it: mutants only need to fail, fast. */
+static unsigned int test_timeout(void)
+{
+	const char *s = getenv("SYSGENID_TEST_TIMEOUT");
+
+	return s && atoi(s) > 0 ? (unsigned int)atoi(s) : TEST_TIMEOUT_S;
+}
 #define BLOCK_TIMEOUT_MS 60000	/* how long a thread may take to fall asleep */
 #define GRACE_MS 200		/* "still blocked" checks */
 #define LONG_MS 60000		/* WAIT timeouts that must not fire */
@@ -1484,7 +1492,7 @@ static int run(unsigned int i)
 	if (pid < 0)
 		return 1;
 	if (pid == 0) {
-		alarm(TEST_TIMEOUT_S);
+		alarm(test_timeout());
 		tests[i].fn();
 		fflush(stdout);
 		_exit(failures ? 1 : 0);
