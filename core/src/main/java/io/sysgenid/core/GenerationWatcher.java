@@ -264,7 +264,6 @@ public final class GenerationWatcher implements AutoCloseable {
             reads++;
         }
         if (generation.isPresent()) {
-            watch(false);
             dispatch(generation.getAsInt());
         } else {
             state = State.ARMED;
@@ -295,6 +294,15 @@ public final class GenerationWatcher implements AutoCloseable {
                 stage.whenComplete((ignored, failure) -> dispatch.done(listener, failure));
             }
         }
+        if (dispatch.dispatched()) {
+            // Every listener finished while being called: acknowledge now, with no detour through the
+            // selector and no change to the interest set.
+            completed(generation, dispatch.failures());
+        } else {
+            // Some listener is still working and the device stays readable until the ack: stop watching
+            // it until then, or the loop would spin.
+            watch(false);
+        }
     }
 
     /** On the loop thread, once every listener is done with {@code generation}. */
@@ -322,8 +330,10 @@ public final class GenerationWatcher implements AutoCloseable {
             state = State.ARMED;
             watch(true);
         } else {
+            // A newer generation arrived: the device is still readable, so the next select hands it over.
             refusedAcknowledgements++;
-            readAndDispatch(); // a newer generation arrived: handle that one
+            state = State.ARMED;
+            watch(true);
         }
     }
 
@@ -401,19 +411,30 @@ public final class GenerationWatcher implements AutoCloseable {
         private final AtomicInteger pending;
         private final Queue<WatcherFailure.ListenerFailed> failures = new ConcurrentLinkedQueue<>();
 
+        /** One count per listener, and one held by the dispatching loop until it has called them all. */
         Dispatch(int generation, int listeners) {
             this.generation = generation;
-            this.pending = new AtomicInteger(listeners);
+            this.pending = new AtomicInteger(listeners + 1);
         }
 
+        /** A listener is done; the last one to finish after the dispatch posts the completion. */
         void done(GenerationListener listener, Throwable failure) {
             if (failure != null) {
                 failures.add(new WatcherFailure.ListenerFailed(generation, listener, unwrap(failure)));
             }
             if (pending.decrementAndGet() == 0) {
-                List<WatcherFailure.ListenerFailed> all = new ArrayList<>(failures);
+                List<WatcherFailure.ListenerFailed> all = failures();
                 post(() -> completed(generation, all));
             }
+        }
+
+        /** The loop has called every listener: true if all of them had already finished. */
+        boolean dispatched() {
+            return pending.decrementAndGet() == 0;
+        }
+
+        List<WatcherFailure.ListenerFailed> failures() {
+            return new ArrayList<>(failures);
         }
     }
 
