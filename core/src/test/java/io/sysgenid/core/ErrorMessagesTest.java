@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalInt;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +17,7 @@ class ErrorMessagesTest {
     @Test
     void aMissingDeviceSaysToLoadTheModuleOrUseTheSimulator() {
         Path path = Path.of("/nonexistent/sysgenid");
-        long descriptors = TestProcess.openDescriptors();
+        Map<Integer, String> descriptors = TestProcess.descriptors();
         DeviceNotFoundException e = assertThrows(DeviceNotFoundException.class, () -> SysGenIdDevice.open(path));
         assertEquals("open /nonexistent/sysgenid failed: ENOENT (2, No such file or directory):"
                 + " /nonexistent/sysgenid does not exist: load the sysgenid kernel module (modprobe sysgenid;"
@@ -25,19 +26,19 @@ class ErrorMessagesTest {
         assertEquals("open", e.operation());
         assertEquals(path.toString(), e.path());
         assertEquals(OptionalInt.of(2), e.errno());
-        assertEquals(descriptors, TestProcess.openDescriptors());
+        assertEquals(Map.of(), TestProcess.openedSince(descriptors));
     }
 
     @Test
     void aFileThatIsNotASysgenidDeviceIsAnUnsupportedAbiAndIsClosed() {
-        long descriptors = TestProcess.openDescriptors();
+        Map<Integer, String> descriptors = TestProcess.descriptors();
         UnsupportedAbiException e = assertThrows(UnsupportedAbiException.class,
                 () -> SysGenIdDevice.open(Path.of("/dev/null")));
         assertEquals("ioctl SYSGENID_SET_WATCHER_TRACKING (0xe401) /dev/null failed: ENOTTY (25, Inappropriate"
                 + " ioctl for device): not a sysgenid device: it answers neither the v4 ioctls"
                 + " (SYSGENID_GET_OUTDATED_WATCHERS (0x2d01) answered ENOTTY (25, Inappropriate ioctl for device))"
                 + " nor the deployed ones", e.getMessage());
-        assertEquals(descriptors, TestProcess.openDescriptors());
+        assertEquals(Map.of(), TestProcess.openedSince(descriptors));
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -266,28 +267,28 @@ class GenerationWatcherTest {
 
     @Test
     void closeStopsTheThreadAndReleasesItsDescriptorsButNotTheDevice() {
-        long descriptors = TestProcess.openDescriptors();
+        Map<Integer, String> descriptors = TestProcess.descriptors();
         GenerationWatcher watcher = start(builder());
         assertEquals(1, TestProcess.threadsNamed(GenerationWatcher.THREAD_NAME).size());
         assertTrue(watcher.isRunning());
-        assertTrue(TestProcess.openDescriptors() > descriptors, "a selector and a channel");
+        assertFalse(TestProcess.openedSince(descriptors).isEmpty(), "a selector and a channel");
         watcher.close();
         watcher.close();
         assertFalse(watcher.isRunning());
         assertEquals(List.of(), TestProcess.threadsNamed(GenerationWatcher.THREAD_NAME));
-        assertEquals(descriptors, TestProcess.openDescriptors());
+        assertEquals(Map.of(), TestProcess.openedSince(descriptors));
         assertTrue(device.isOpen(), "the device belongs to the caller");
     }
 
     @Test
     void closeAlsoClosesADeviceTheWatcherOwns() {
         device.close();
-        long descriptors = TestProcess.openDescriptors();
+        Map<Integer, String> descriptors = TestProcess.descriptors();
         device = simulator.open();
         GenerationWatcher watcher = start(builder().ownsDevice(true));
         watcher.close();
         assertFalse(device.isOpen());
-        assertEquals(descriptors, TestProcess.openDescriptors());
+        assertEquals(Map.of(), TestProcess.openedSince(descriptors));
         assertEquals(0, simulator.openFiles());
     }
 
@@ -358,7 +359,7 @@ class GenerationWatcherTest {
 
     @Test
     void anotherSelectorProviderCanBeInjected() throws Exception {
-        long descriptors = TestProcess.openDescriptors();
+        Map<Integer, String> descriptors = TestProcess.descriptors();
         GenerationWatcher watcher = start(builder()
                 .selectorProvider(NativeSelectorProvider.getInstance()) // jnr-enxio's poll(2) selector
                 .listener(recording()));
@@ -366,7 +367,7 @@ class GenerationWatcherTest {
         assertEquals(generation, nextSeen());
         assertAcknowledged();
         watcher.close();
-        assertEquals(descriptors, TestProcess.openDescriptors());
+        assertEquals(Map.of(), TestProcess.openedSince(descriptors));
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -18,20 +20,43 @@ public final class TestProcess {
     private TestProcess() {}
 
     /**
-     * The number of open file descriptors of this process. The first call first runs every code path the
-     * tests count descriptors around, because loading a class from a jar not used before opens that jar
-     * for good and would count as a leak.
+     * The open file descriptors of this process, each with what it points to. The first call first runs
+     * every code path the tests look at descriptors around, because loading a class from a jar not used
+     * before opens that jar for good and would look like a leak.
      */
-    public static synchronized long openDescriptors() {
+    public static synchronized Map<Integer, String> descriptors() {
         if (!warm) {
             warm = true;
             warmUp();
         }
+        Map<Integer, String> open = new TreeMap<>();
+        String listing = "/proc/" + ProcessHandle.current().pid() + "/fd";
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count() - 1; // the directory stream's own descriptor
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (!target.equals(listing)) { // the directory stream's own descriptor
+                        open.put(Integer.valueOf(fd.getFileName().toString()), target);
+                    }
+                } catch (IOException gone) {
+                    // closed meanwhile
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return open;
+    }
+
+    /**
+     * The descriptors open now that were not open, with the same target, in {@code before}. Other threads
+     * of the JVM may close descriptors meanwhile (a Cleaner releasing an earlier test's resources), so
+     * tests compare what was opened, never the count of everything open.
+     */
+    public static Map<Integer, String> openedSince(Map<Integer, String> before) {
+        Map<Integer, String> opened = new TreeMap<>(descriptors());
+        opened.entrySet().removeIf(e -> e.getValue().equals(before.get(e.getKey())));
+        return opened;
     }
 
     private static void warmUp() {

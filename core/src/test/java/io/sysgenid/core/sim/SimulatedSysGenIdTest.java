@@ -20,6 +20,7 @@ import java.nio.channels.spi.SelectorProvider;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import jnr.enxio.channels.NativeDeviceChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -177,11 +178,11 @@ class SimulatedSysGenIdTest {
     @Test
     void anOpenThatFailsAfterTheOpenItselfClosesTheFile() {
         simulate(SimulatedKernel.DEPLOYED).failNext(SimulatedOperation.SET_TRACKING, EIO);
-        long descriptors = TestProcess.openDescriptors();
+        Map<Integer, String> descriptors = TestProcess.descriptors();
         SysGenIdException e = assertThrows(SysGenIdException.class, simulator::open);
         assertTrue(e.getMessage().startsWith("ioctl SYSGENID_SET_WATCHER_TRACKING (0xe401)"), e.getMessage());
         assertEquals(0, simulator.openFiles());
-        assertEquals(descriptors, TestProcess.openDescriptors());
+        assertEquals(Map.of(), TestProcess.openedSince(descriptors));
     }
 
     @Test
@@ -220,17 +221,19 @@ class SimulatedSysGenIdTest {
 
     @Test
     void closingAHandleReleasesItsEventfdAndChannelsButClosingAChannelLeavesTheHandleOpen() throws Exception {
-        long descriptors = TestProcess.openDescriptors();
+        Map<Integer, String> descriptors = TestProcess.descriptors();
         SysGenIdDevice device = simulator.open();
         NativeDeviceChannel first = device.openChannel(new EpollSelectorProvider());
         NativeDeviceChannel second = device.openChannel(new EpollSelectorProvider());
-        assertEquals(descriptors + 3, TestProcess.openDescriptors());
+        Map<Integer, String> opened3 = TestProcess.openedSince(descriptors);
+        assertEquals(3, opened3.size(), opened3::toString);
         first.close();
         assertTrue(device.isOpen());
-        assertEquals(descriptors + 2, TestProcess.openDescriptors());
+        Map<Integer, String> opened2 = TestProcess.openedSince(descriptors);
+        assertEquals(2, opened2.size(), opened2::toString);
         device.close();
         assertFalse(second.isOpen());
-        assertEquals(descriptors, TestProcess.openDescriptors());
+        assertEquals(Map.of(), TestProcess.openedSince(descriptors));
         assertEquals(0, simulator.openFiles());
     }
 
