@@ -14,6 +14,7 @@ import java.util.OptionalInt;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -77,6 +78,7 @@ public final class GenerationWatcher implements AutoCloseable {
     private final SelectionKey key;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Object selectorLock = new Object();
+    private final CompletableFuture<Void> released = new CompletableFuture<>();
     private volatile Thread thread;
 
     private volatile boolean closing;
@@ -163,11 +165,10 @@ public final class GenerationWatcher implements AutoCloseable {
     /** Stops the watcher and releases its thread, selector and channel (and the device if owned). Idempotent. */
     @Override
     public void close() {
-        closing = true;
+        closeAsync();
         if (Thread.currentThread() == thread) {
             return;
         }
-        wakeup();
         boolean interrupted = false;
         while (thread.isAlive()) {
             try {
@@ -179,6 +180,21 @@ public final class GenerationWatcher implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Asks the watcher to stop without waiting for it: for callers that must not block, such as Reactor
+     * threads. Idempotent.
+     *
+     * @return a stage that completes, on the watcher's thread, once the thread has released the selector,
+     *     the channel and (if owned) the device
+     */
+    public CompletionStage<Void> closeAsync() {
+        closing = true;
+        if (Thread.currentThread() != thread) {
+            wakeup();
+        }
+        return released.copy();
     }
 
     @Override
@@ -380,13 +396,17 @@ public final class GenerationWatcher implements AutoCloseable {
     }
 
     private void release() {
-        synchronized (selectorLock) {
-            selectorClosed = true;
-            closeQuietly(selector);
-        }
-        closeQuietly(channel);
-        if (ownsDevice) {
-            device.close();
+        try {
+            synchronized (selectorLock) {
+                selectorClosed = true;
+                closeQuietly(selector);
+            }
+            closeQuietly(channel);
+            if (ownsDevice) {
+                device.close();
+            }
+        } finally {
+            released.complete(null);
         }
     }
 

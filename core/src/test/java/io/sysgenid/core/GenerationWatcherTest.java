@@ -293,6 +293,24 @@ class GenerationWatcherTest {
     }
 
     @Test
+    void closeAsyncReturnsAtOnceAndCompletesOnceTheLoopHasReleasedEverything() throws Exception {
+        device.close();
+        Map<Integer, String> descriptors = TestProcess.descriptors();
+        device = simulator.open();
+        GenerationWatcher watcher = start(builder().ownsDevice(true));
+        Thread loop = TestProcess.threadsNamed(GenerationWatcher.THREAD_NAME).get(0);
+        CompletableFuture<Void> released = watcher.closeAsync().toCompletableFuture();
+        assertFalse(watcher.isRunning(), "stopping from the moment it is asked");
+        released.get(LONG.toSeconds(), TimeUnit.SECONDS);
+        assertFalse(device.isOpen());
+        loop.join(LONG.toMillis());
+        assertFalse(loop.isAlive(), "the thread ends right after releasing");
+        assertEquals(Map.of(), TestProcess.openedSince(descriptors));
+        assertTrue(watcher.closeAsync().toCompletableFuture().isDone(), "idempotent");
+        watcher.close();
+    }
+
+    @Test
     void aListenerMayCloseTheWatcherAndTheGenerationIsThenNotAcknowledged() throws Exception {
         AtomicReference<GenerationWatcher> self = new AtomicReference<>();
         CountDownLatch closed = new CountDownLatch(1);
