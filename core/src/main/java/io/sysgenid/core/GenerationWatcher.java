@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import jnr.enxio.channels.NativeDeviceChannel;
 
 /**
@@ -72,6 +73,7 @@ public final class GenerationWatcher implements AutoCloseable {
     private final ListenerFailurePolicy failurePolicy;
     private final long retryDelayNanos;
     private final Consumer<? super WatcherFailure> failureHandler;
+    private final IntConsumer acknowledgementHandler;
     private final List<GenerationListener> listeners;
     private final Selector selector;
     private final NativeDeviceChannel channel;
@@ -103,6 +105,7 @@ public final class GenerationWatcher implements AutoCloseable {
         this.failurePolicy = builder.failurePolicy;
         this.retryDelayNanos = builder.retryDelay.toNanos();
         this.failureHandler = builder.failureHandler;
+        this.acknowledgementHandler = builder.acknowledgementHandler;
         this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
         SelectorProvider provider = builder.selectorProvider;
         Selector openedSelector = null;
@@ -343,6 +346,7 @@ public final class GenerationWatcher implements AutoCloseable {
         }
         if (accepted) {
             acknowledgements++;
+            acknowledged(generation);
             state = State.ARMED;
             watch(true);
         } else {
@@ -384,6 +388,14 @@ public final class GenerationWatcher implements AutoCloseable {
             if (!selectorClosed) {
                 selector.wakeup();
             }
+        }
+    }
+
+    private void acknowledged(int generation) {
+        try {
+            acknowledgementHandler.accept(generation);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "the sysgenid acknowledgement handler threw", e);
         }
     }
 
@@ -466,6 +478,7 @@ public final class GenerationWatcher implements AutoCloseable {
         private ListenerFailurePolicy failurePolicy = ListenerFailurePolicy.ACK_ANYWAY;
         private Duration retryDelay = Duration.ofSeconds(1);
         private Consumer<? super WatcherFailure> failureHandler = Builder::log;
+        private IntConsumer acknowledgementHandler = generation -> { };
         private boolean ownsDevice;
 
         private Builder(SysGenIdDevice device) {
@@ -506,6 +519,15 @@ public final class GenerationWatcher implements AutoCloseable {
         /** Receives every failure, on the watcher's thread; default: log a warning. */
         public Builder failureHandler(Consumer<? super WatcherFailure> handler) {
             this.failureHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * Told, on the watcher's thread, each generation the device has accepted an acknowledgement for;
+         * default: nothing. It must not block. What it throws is logged and ignored.
+         */
+        public Builder acknowledgementHandler(IntConsumer handler) {
+            this.acknowledgementHandler = Objects.requireNonNull(handler, "handler");
             return this;
         }
 

@@ -95,6 +95,18 @@ class GenerationWatcherTest {
     }
 
     @Test
+    void theAcknowledgementHandlerHearsOfEachAcceptedAcknowledgementAfterIt() throws Exception {
+        BlockingQueue<String> acknowledged = new LinkedBlockingQueue<>();
+        start(builder().listener(recording()).acknowledgementHandler(generation ->
+                acknowledged.add(generation + " outdated=" + simulator.outdatedWatchers())));
+        int first = simulator.bump();
+        assertEquals(first + " outdated=0", acknowledged.poll(LONG.toSeconds(), TimeUnit.SECONDS));
+        int second = simulator.bump();
+        assertEquals(second + " outdated=0", acknowledged.poll(LONG.toSeconds(), TimeUnit.SECONDS));
+        assertTrue(acknowledged.isEmpty());
+    }
+
+    @Test
     void theAcknowledgementWaitsForAnAsynchronousListener() throws Exception {
         CompletableFuture<Void> work = new CompletableFuture<>();
         CountDownLatch called = new CountDownLatch(1);
