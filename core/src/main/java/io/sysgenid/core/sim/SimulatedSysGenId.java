@@ -53,6 +53,7 @@ public final class SimulatedSysGenId implements AutoCloseable {
     private final List<SysGenIdDevice> handles = new ArrayList<>();
     private final Map<SimulatedOperation, ArrayDeque<Integer>> faults = new EnumMap<>(SimulatedOperation.class);
     private final AtomicLong reads = new AtomicLong();
+    private final AtomicLong writes = new AtomicLong();
     /** The counter page handles map, as they map the device's. */
     private final MemfdCounter page;
 
@@ -181,6 +182,11 @@ public final class SimulatedSysGenId implements AutoCloseable {
     /** How many reads all handles have made (to check that a reader does not spin). */
     public long reads() {
         return reads.get();
+    }
+
+    /** How many acknowledgements (writes) all handles have made, accepted or not. */
+    public long writes() {
+        return writes.get();
     }
 
     /**
@@ -376,6 +382,7 @@ public final class SimulatedSysGenId implements AutoCloseable {
 
         @Override
         public long write(int value) {
+            writes.incrementAndGet();
             lock.lock();
             try {
                 Integer fault = takeFault(SimulatedOperation.ACK);

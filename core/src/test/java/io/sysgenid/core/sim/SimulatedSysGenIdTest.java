@@ -51,6 +51,16 @@ class SimulatedSysGenIdTest {
     }
 
     @Test
+    void writesCountsEveryAcknowledgementAcceptedOrNot() {
+        SysGenIdDevice device = simulator.open();
+        int generation = simulator.bump();
+        assertFalse(device.ack(generation + 1));
+        assertTrue(device.ack(generation));
+        assertTrue(device.ack(generation));
+        assertEquals(3, simulator.writes());
+    }
+
+    @Test
     void handlesDetectTheAbiOfTheSimulatedKernel() {
         assertEquals(SysGenIdAbi.SEED_V4, simulate(SimulatedKernel.MODULE).open().abi());
         assertEquals(SysGenIdAbi.DEPLOYED, simulate(SimulatedKernel.DEPLOYED).open().abi());
