@@ -15,7 +15,10 @@ import java.util.Optional;
  * ignored.
  */
 public interface GenerationObserver {
-    /** The receiver opened the device and watches it. */
+    /**
+     * The receiver opened the device and watches it; the receiver's {@code status()}, counts and
+     * {@code currentGeneration()} already describe the new connection.
+     */
     default void connected(String source, SysGenIdAbi abi, GenerationEvent current) {}
 
     /**

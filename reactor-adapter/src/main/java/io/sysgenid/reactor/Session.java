@@ -76,7 +76,6 @@ final class Session implements GenerationListener {
             device.close();
             throw e;
         }
-        settings.observers().connected(session.source, device.abi(), session.lastDelivered);
         return session;
     }
 

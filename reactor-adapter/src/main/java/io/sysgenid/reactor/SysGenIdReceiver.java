@@ -302,6 +302,7 @@ public final class SysGenIdReceiver implements AutoCloseable {
                 session = Session.open(settings);
                 lastSource = Optional.of(session.source());
                 lastFailure = Optional.empty();
+                settings.observers().connected(session.source(), session.device().abi(), session.lastDelivered());
             }
             session.hold();
             return session;

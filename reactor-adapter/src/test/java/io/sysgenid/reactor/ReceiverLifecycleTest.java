@@ -77,6 +77,26 @@ class ReceiverLifecycleTest {
     }
 
     @Test
+    void observersToldOfAConnectionSeeItInTheReceiversState() {
+        java.util.concurrent.atomic.AtomicReference<SysGenIdReceiver> self = new java.util.concurrent.atomic.AtomicReference<>();
+        BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+        SysGenIdReceiver observed = SysGenIdReceiver.builder().device(simulator::open)
+                .observer(new GenerationObserver() {
+                    @Override
+                    public void connected(String source, SysGenIdAbi abi, GenerationEvent current) {
+                        SysGenIdReceiver receiver = self.get();
+                        seen.add(receiver.status().connected() + " " + receiver.watchers().isPresent() + " "
+                                + (receiver.currentGeneration().getAsInt() == current.generation()));
+                    }
+                }).build();
+        self.set(observed);
+        Disposable watching = observed.start();
+        assertEquals("true true true", Recorder.next(seen, "connected"));
+        watching.dispose();
+        observed.close();
+    }
+
+    @Test
     void tenThousandSubscribeCancelCyclesLeaveNoDescriptorOrThread() {
         StepVerifier.create(receiver.events().take(1)).expectNextCount(1).verifyComplete();
         Eventually.until(() -> simulator.openFiles() == 0, () -> "warm-up closed");
