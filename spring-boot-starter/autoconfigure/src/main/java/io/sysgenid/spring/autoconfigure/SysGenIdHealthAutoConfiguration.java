@@ -1,0 +1,24 @@
+package io.sysgenid.spring.autoconfigure;
+
+import io.sysgenid.reactor.SysGenIdReceiver;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+/** The {@code sysgenid} health indicator ({@link SysGenIdHealthIndicator}). */
+@AutoConfiguration(after = SysGenIdAutoConfiguration.class)
+@ConditionalOnClass({HealthIndicator.class, SysGenIdReceiver.class})
+@ConditionalOnBean({SysGenIdReceiver.class, SysGenIdMode.class})
+@ConditionalOnEnabledHealthIndicator("sysgenid")
+public final class SysGenIdHealthAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "sysgenidHealthIndicator")
+    SysGenIdHealthIndicator sysgenidHealthIndicator(SysGenIdReceiver receiver, SysGenIdMode mode) {
+        return new SysGenIdHealthIndicator(receiver, mode);
+    }
+}

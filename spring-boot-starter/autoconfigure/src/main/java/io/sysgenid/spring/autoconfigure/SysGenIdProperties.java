@@ -1,0 +1,60 @@
+package io.sysgenid.spring.autoconfigure;
+
+import io.sysgenid.core.ListenerFailurePolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of System Generation ID watching, under {@code sysgenid.*}.
+ *
+ * @param source where generations come from: {@code auto} (the device if present; otherwise the application
+ *     starts, logs a warning that clones will not be detected, and health says so), {@code device} (the
+ *     device must be usable or startup fails), {@code simulated} (an in-process simulated device, for
+ *     development and tests) or {@code none} (nothing is watched; health says so)
+ * @param devicePath the device file
+ * @param handlerTimeout how long a handler may take unless it sets its own timeout
+ * @param failurePolicy what to do with a generation a handler failed: {@code ack-anyway}, or
+ *     {@code leave-outdated} so orchestrators see this application has not recovered (the handlers run
+ *     again after the retry delay)
+ * @param retryDelay how long to wait before running the handlers of a generation left outdated again, and
+ *     before reconnecting after a device failure
+ * @param forceUpdateEnabled whether the {@code sysgenid} Actuator endpoint offers its write operation, which
+ *     moves the generation (and needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN on a real device)
+ * @param handlers per-handler settings, by handler name
+ */
+@ConfigurationProperties("sysgenid")
+public record SysGenIdProperties(
+        @DefaultValue("auto") Source source,
+        @DefaultValue("/dev/sysgenid") Path devicePath,
+        @DefaultValue("30s") Duration handlerTimeout,
+        @DefaultValue("ack-anyway") ListenerFailurePolicy failurePolicy,
+        @DefaultValue("10s") Duration retryDelay,
+        @DefaultValue("false") boolean forceUpdateEnabled,
+        Map<String, Handler> handlers) {
+
+    public SysGenIdProperties {
+        handlers = handlers == null ? Map.of() : Map.copyOf(handlers);
+    }
+
+    /** Where generations come from. */
+    public enum Source {
+        /** The device if it exists; otherwise nothing is watched, with a warning and a health detail. */
+        AUTO,
+        /** The device, which must be usable: startup fails otherwise. */
+        DEVICE,
+        /** An in-process simulated device. */
+        SIMULATED,
+        /** Nothing is watched. */
+        NONE
+    }
+
+    /**
+     * Settings of one handler.
+     *
+     * @param timeout how long this handler may take, overriding its own and the default
+     */
+    public record Handler(Duration timeout) {}
+}

@@ -1,0 +1,61 @@
+package io.sysgenid.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sysgenid.core.sim.SimulatedSysGenId;
+import io.sysgenid.spring.autoconfigure.app.ReseedingApplication;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/** A Spring Boot application on the simulated device: force an update, then handlers, ack, metrics, health. */
+@SpringBootTest(classes = ReseedingApplication.class, properties = {
+    "sysgenid.source=simulated", "sysgenid.force-update-enabled=true",
+    "management.endpoints.web.exposure.include=sysgenid,health"})
+class SysGenIdApplicationTests {
+    private static final Duration LONG = Duration.ofSeconds(10);
+
+    @Autowired
+    ForceUpdateSysGenIdEndpoint endpoint;
+
+    @Autowired
+    SysGenIdHealthIndicator health;
+
+    @Autowired
+    MeterRegistry registry;
+
+    @Autowired
+    SimulatedSysGenId simulator;
+
+    @Autowired
+    ReseedingApplication.InstanceId instanceId;
+
+    @Test
+    void aForcedUpdateRunsTheHandlersIsAcknowledgedAndMovesMetricsAndHealth() throws Exception {
+        String before = instanceId.get();
+        long generation = registry.get("sysgenid.generation").gauge().value() > 0
+                ? (long) registry.get("sysgenid.generation").gauge().value() : 0;
+        assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
+
+        assertThat(endpoint.forceUpdate(null).getStatus()).isEqualTo(200);
+        assertThat(simulator.awaitAllAcknowledged(LONG)).isTrue();
+
+        Awaitility.await().atMost(LONG).untilAsserted(() -> {
+            assertThat(instanceId.get()).isNotEqualTo(before);
+            assertThat(registry.get("sysgenid.generation").gauge().value()).isEqualTo(generation + 1d);
+            assertThat(registry.get("sysgenid.events").counter().count()).isEqualTo(1d);
+            assertThat(registry.get("sysgenid.ack").timer().count()).isEqualTo(1);
+            assertThat(registry.get("sysgenid.handler").tag("handler", "reseedingApplication.InstanceId")
+                    .tag("outcome", "success").timer().count()).isEqualTo(1);
+            assertThat(registry.get("sysgenid.handler").tag("handler", SecureRandomReseedHandler.NAME)
+                    .tag("outcome", "success").timer().count()).isEqualTo(1);
+            assertThat(registry.get("sysgenid.watchers.outdated").gauge().value()).isZero();
+            assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
+        });
+        assertThat(endpoint.state().handlers()).containsKeys("application-events", "secure-random-reseed");
+    }
+}

@@ -1,0 +1,137 @@
+package io.sysgenid.spring.autoconfigure;
+
+import static io.sysgenid.spring.autoconfigure.SysGenIdAutoConfigurationTests.LONG;
+import static io.sysgenid.spring.autoconfigure.SysGenIdAutoConfigurationTests.acknowledged;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sysgenid.core.sim.SimulatedSysGenId;
+import io.sysgenid.reactor.GenerationHandler;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/** The health indicator and the Actuator endpoint. */
+class SysGenIdHealthAndEndpointTests {
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
+                    HealthContributorAutoConfiguration.class, SysGenIdAutoConfiguration.class,
+                    SysGenIdHealthAutoConfiguration.class, SysGenIdEndpointAutoConfiguration.class))
+            .withPropertyValues("management.endpoints.web.exposure.include=sysgenid");
+
+    private static Health health(org.springframework.context.ApplicationContext context) {
+        return context.getBean(SysGenIdHealthIndicator.class).health(true);
+    }
+
+    @Test
+    void healthIsUpWhenAcknowledgedAndOutOfServiceWhileAGenerationIsHeld() {
+        Sinks.Empty<Void> gate = Sinks.empty();
+        runner.withPropertyValues("sysgenid.source=simulated")
+                .withBean("slow", GenerationHandler.class, () -> event -> gate.asMono())
+                .run(context -> {
+                    Health up = health(context);
+                    assertThat(up.getStatus()).isEqualTo(Status.UP);
+                    assertThat(up.getDetails()).containsEntry("watching", true).containsEntry("abi", "SEED_V4")
+                            .containsEntry("outdatedWatchers", 0).containsEntry("source", "simulated");
+                    SimulatedSysGenId simulator = context.getBean(SimulatedSysGenId.class);
+                    int generation = simulator.bump();
+                    Awaitility.await().atMost(LONG).until(() -> health(context).getStatus().equals(Status.OUT_OF_SERVICE));
+                    assertThat(health(context).getDetails()).containsEntry("unacknowledged", (long) generation);
+                    gate.tryEmitEmpty();
+                    assertThat(acknowledged(simulator)).isTrue();
+                    Awaitility.await().atMost(LONG).until(() -> health(context).getStatus().equals(Status.UP));
+                });
+    }
+
+    @Test
+    void healthIsUnknownWithAReasonWhenNothingIsWatched() {
+        runner.withPropertyValues("sysgenid.source=none").run(context -> {
+            Health health = health(context);
+            assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN);
+            assertThat(health.getDetails()).containsEntry("watching", false).containsKey("reason");
+        });
+        runner.withPropertyValues("sysgenid.device-path=/nonexistent/sysgenid").run(context -> {
+            Health health = health(context);
+            assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN);
+            assertThat((String) health.getDetails().get("reason")).contains("NOT detected");
+        });
+    }
+
+    @Test
+    void healthIsDownWhileTheDeviceConnectionIsLost() {
+        runner.withPropertyValues("sysgenid.source=simulated", "sysgenid.retry-delay=1h").run(context -> {
+            SimulatedSysGenId simulator = context.getBean(SimulatedSysGenId.class);
+            simulator.failNext(io.sysgenid.core.sim.SimulatedOperation.READ, 5);
+            simulator.bump();
+            Awaitility.await().atMost(LONG).until(() -> health(context).getStatus().equals(Status.DOWN));
+            assertThat(health(context).getDetails()).containsKey("error");
+        });
+    }
+
+    @Test
+    void theHealthIndicatorCanBeDisabled() {
+        runner.withPropertyValues("sysgenid.source=none", "management.health.sysgenid.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(SysGenIdHealthIndicator.class));
+    }
+
+    @Test
+    void theEndpointIsReadOnlyByDefaultAndReportsTheState() {
+        runner.withPropertyValues("sysgenid.source=simulated")
+                .withBean("reseedCache", GenerationHandler.class, () -> event -> Mono.empty())
+                .run(context -> {
+                    SysGenIdEndpoint endpoint = context.getBean(SysGenIdEndpoint.class);
+                    assertThat(endpoint).isNotInstanceOf(ForceUpdateSysGenIdEndpoint.class);
+                    SimulatedSysGenId simulator = context.getBean(SimulatedSysGenId.class);
+                    int generation = simulator.bump();
+                    assertThat(acknowledged(simulator)).isTrue();
+                    Awaitility.await().atMost(LONG).until(() -> endpoint.state().handlers().containsKey("reseedCache"));
+                    SysGenIdEndpoint.State state = endpoint.state();
+                    assertThat(state.source()).isEqualTo("simulated");
+                    assertThat(state.watching()).isTrue();
+                    assertThat(state.abi()).isEqualTo("SEED_V4");
+                    assertThat(state.generation()).isEqualTo(generation);
+                    assertThat(state.watchers()).isEqualTo(1);
+                    assertThat(state.outdatedWatchers()).isZero();
+                    assertThat(state.unacknowledged()).isNull();
+                    assertThat(state.lastEvent().generation()).isEqualTo(generation);
+                    assertThat(state.lastEvent().previous()).isEqualTo(generation - 1L);
+                    assertThat(state.handlers().get("reseedCache").outcome()).isEqualTo("success");
+                });
+    }
+
+    @Test
+    void theForceUpdateOperationIsExposedOnlyWhenEnabledAndMovesTheGeneration() {
+        runner.withPropertyValues("sysgenid.source=simulated", "sysgenid.force-update-enabled=true").run(context -> {
+            ForceUpdateSysGenIdEndpoint endpoint = context.getBean(ForceUpdateSysGenIdEndpoint.class);
+            SimulatedSysGenId simulator = context.getBean(SimulatedSysGenId.class);
+            int before = simulator.generation();
+            WebEndpointResponse<Object> response = endpoint.forceUpdate(null);
+            assertThat(response.getStatus()).isEqualTo(200);
+            assertThat(simulator.generation()).isEqualTo(before + 1);
+            assertThat(endpoint.forceUpdate(100).getStatus()).isEqualTo(200);
+            assertThat(simulator.generation()).isEqualTo(100);
+
+            simulator.setPrivileged(false);
+            WebEndpointResponse<Object> refused = endpoint.forceUpdate(null);
+            assertThat(refused.getStatus()).isEqualTo(403);
+            assertThat(((Map<?, ?>) refused.getBody()).get("error").toString()).contains("EACCES");
+        });
+    }
+
+    @Test
+    void theEndpointIsAbsentUnlessExposed() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class, SysGenIdAutoConfiguration.class,
+                        SysGenIdEndpointAutoConfiguration.class))
+                .withPropertyValues("sysgenid.source=none")
+                .run(context -> assertThat(context).doesNotHaveBean(SysGenIdEndpoint.class));
+    }
+}
