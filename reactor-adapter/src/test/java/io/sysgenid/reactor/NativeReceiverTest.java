@@ -26,10 +26,10 @@ import reactor.test.StepVerifier;
  * {@code -Dsysgenid.device.required=true} (as {@code scripts/guest-java-tests} sets inside the QEMU guest,
  * as root, with the module freshly loaded).
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class NativeReceiverTest {
     private static final Path DEVICE = SysGenIdDevice.DEFAULT_PATH;
-    private static final Duration LONG = Duration.ofSeconds(30);
+    private static final Duration LONG = Duration.ofSeconds(120);
 
     private final BlockingQueue<GenerationEvent> handled = new LinkedBlockingQueue<>();
     private final Recorder recorder = new Recorder();

@@ -24,7 +24,7 @@ import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 /** The seed's orchestrator workflow as a Mono: pause, acknowledge self, wait for the others, resume. */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class OrchestrationTest {
     private static final Duration LONG = Recorder.LONG;
 

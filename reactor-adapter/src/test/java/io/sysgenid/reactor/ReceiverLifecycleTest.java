@@ -31,7 +31,7 @@ import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
 /** Connections: opening, sharing, closing, failing and reopening the device. */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ReceiverLifecycleTest {
     private static final Duration LONG = Recorder.LONG;
     private static final int EIO = 5;

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /** A {@link GenerationObserver} that records what it hears, for tests to take in order. */
 final class Recorder implements GenerationObserver {
-    static final Duration LONG = Duration.ofSeconds(10);
+    static final Duration LONG = Duration.ofSeconds(60);
 
     final BlockingQueue<HandlerOutcome> outcomes = new LinkedBlockingQueue<>();
     final BlockingQueue<GenerationEvent> acknowledged = new LinkedBlockingQueue<>();

@@ -28,7 +28,7 @@ import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /** Delivery, handlers and acknowledgement, on the simulated device. */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SysGenIdReceiverTest {
     private static final Duration LONG = Recorder.LONG;
 

@@ -17,7 +17,7 @@ import org.springframework.boot.test.context.SpringBootTest;
     "sysgenid.source=simulated", "sysgenid.force-update-enabled=true",
     "management.endpoints.web.exposure.include=sysgenid,health"})
 class SysGenIdApplicationTests {
-    private static final Duration LONG = Duration.ofSeconds(10);
+    private static final Duration LONG = Duration.ofSeconds(30);
 
     @Autowired
     ForceUpdateSysGenIdEndpoint endpoint;

@@ -30,7 +30,7 @@ import reactor.test.StepVerifier;
 
 /** The core auto-configuration: sources, beans, handlers and properties. */
 class SysGenIdAutoConfigurationTests {
-    static final Duration LONG = Duration.ofSeconds(10);
+    static final Duration LONG = Duration.ofSeconds(30);
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(SysGenIdAutoConfiguration.class));

@@ -1,0 +1,67 @@
+package io.sysgenid.spring.autoconfigure.guest;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sysgenid.reactor.SysGenIdReceiver;
+import io.sysgenid.spring.autoconfigure.SysGenIdHealthIndicator;
+import io.sysgenid.spring.autoconfigure.app.ReseedingApplication;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The Spring Boot side of the snapshot scenario, run inside the QEMU guest by
+ * {@code scripts/guest-java-snapshot}: starts an application with the starter on the real device
+ * ({@code sysgenid.source=device}), says {@code SYSGENID-GUEST-READY} once it watches, and in each clone
+ * restored from the snapshot waits for its handler to rebuild, the acknowledgement, the metrics and the
+ * health, then says {@code SYSGENID-GUEST-HANDLED gen=N} and exits 0.
+ */
+public final class SpringSnapshotMain {
+    private static final Duration LIMIT = Duration.ofSeconds(120);
+
+    private SpringSnapshotMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(ReseedingApplication.class)
+                .properties("sysgenid.source=device", "spring.main.web-application-type=none",
+                        "spring.main.banner-mode=off")
+                .run(args);
+        SysGenIdReceiver receiver = context.getBean(SysGenIdReceiver.class);
+        SysGenIdHealthIndicator health = context.getBean(SysGenIdHealthIndicator.class);
+        MeterRegistry registry = context.getBean(MeterRegistry.class);
+        ReseedingApplication.InstanceId instanceId = context.getBean(ReseedingApplication.InstanceId.class);
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        await(deadline, () -> receiver.watchers().orElse(0) >= 1 && Status.UP.equals(health.health(false).getStatus()),
+                "never watching and UP");
+        int start = receiver.currentGeneration().orElseThrow();
+        String before = instanceId.get();
+        System.out.println("spring application watching at generation " + Integer.toUnsignedString(start)
+                + ", instance id " + before);
+        System.out.println("SYSGENID-GUEST-READY");
+        System.out.flush();
+
+        await(deadline, () -> !instanceId.get().equals(before), "the handler never rebuilt the instance id");
+        await(deadline, () -> receiver.outdatedWatchers().orElse(-1) == 0
+                && Status.UP.equals(health.health(false).getStatus())
+                && registry.get("sysgenid.ack").timer().count() == 1
+                && registry.get("sysgenid.watchers.outdated").gauge().value() == 0,
+                "no acknowledgement, UP health and metrics after the change");
+        int generation = receiver.currentGeneration().orElseThrow();
+        System.out.println("new instance id " + instanceId.get() + ", events "
+                + registry.get("sysgenid.events").counter().count());
+        System.out.println("SYSGENID-GUEST-HANDLED gen=" + Integer.toUnsignedString(generation));
+        context.close();
+    }
+
+    private static void await(long deadline, BooleanSupplier condition, String failure) throws InterruptedException {
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                System.out.println("SYSGENID-GUEST-FAILED " + failure);
+                System.exit(1);
+            }
+            Thread.sleep(20);
+        }
+    }
+}
