@@ -55,7 +55,7 @@ public final class SysGenIdMetrics implements MeterBinder, GenerationObserver {
 
     private static Counter events(MeterRegistry registry) {
         return Counter.builder("sysgenid.events").description("System generation changes read from the device")
-                .baseUnit("events").register(registry);
+                .register(registry);
     }
 
     @Override
@@ -72,12 +72,12 @@ public final class SysGenIdMetrics implements MeterBinder, GenerationObserver {
                 .register(registry));
         if (connected.watchers().isPresent()) {
             gauges.add(Gauge.builder("sysgenid.watchers", connected, r -> value(r.watchers(), i -> i))
-                    .description("Open files of the device the kernel counts as watchers").baseUnit("watchers")
+                    .description("Open files of the device the kernel counts as watchers")
                     .strongReference(true).register(registry));
         }
         if (connected.outdatedWatchers().isPresent()) {
             gauges.add(Gauge.builder("sysgenid.watchers.outdated", connected, r -> value(r.outdatedWatchers(), i -> i))
-                    .description("Watchers that have not acknowledged the current generation").baseUnit("watchers")
+                    .description("Watchers that have not acknowledged the current generation")
                     .strongReference(true).register(registry));
         }
     }
