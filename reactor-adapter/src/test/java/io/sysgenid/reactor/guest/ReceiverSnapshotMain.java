@@ -51,8 +51,9 @@ public final class ReceiverSnapshotMain {
             check(deadline, "the acknowledgement never reached the device: " + receiver.status());
             Thread.sleep(10);
         }
-        System.out.println("SYSGENID-GUEST-HANDLED gen=" + Integer.toUnsignedString(generation) + " previous="
-                + Integer.toUnsignedString(event.previous().orElseThrow()));
+        System.out.println("handled generation " + Integer.toUnsignedString(generation) + " after "
+                + Integer.toUnsignedString(event.previous().orElseThrow()) + "; acknowledged");
+        System.out.println("SYSGENID-GUEST-HANDLED gen=" + Integer.toUnsignedString(generation));
         subscription.dispose();
         receiver.close();
     }
