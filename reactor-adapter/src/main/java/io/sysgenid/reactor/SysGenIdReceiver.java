@@ -64,6 +64,9 @@ import reactor.util.retry.Retry;
  * or on the thread that finished the last handler phase. All methods are thread-safe.
  */
 public final class SysGenIdReceiver implements AutoCloseable {
+    /** The name {@link #start()}'s own subscription has in outcomes and metrics. */
+    public static final String START_NAME = "start";
+
     private final Settings settings;
     private final CopyOnWriteArrayList<GenerationHandler> handlers;
     private final AtomicLong subscribers = new AtomicLong();
@@ -95,7 +98,7 @@ public final class SysGenIdReceiver implements AutoCloseable {
      * opens the device if no other subscriber has; an error opening it errors the subscription.
      */
     public Flux<GenerationEvent> events() {
-        return deliveries(Delivery::event, true);
+        return deliveries(Delivery::event, true, null);
     }
 
     /**
@@ -103,17 +106,18 @@ public final class SysGenIdReceiver implements AutoCloseable {
      * {@link AcknowledgableGeneration#acknowledge()}; otherwise as {@link #events()}.
      */
     public Flux<AcknowledgableGeneration> receive() {
-        return deliveries(AcknowledgableGeneration::new, false);
+        return deliveries(AcknowledgableGeneration::new, false, null);
     }
 
-    private <T> Flux<T> deliveries(Function<Delivery, T> value, boolean finishOnReturn) {
-        Flux<Delivery> slots = Flux.create(this::attach, FluxSink.OverflowStrategy.BUFFER);
+    /** @param name the subscriber's name in outcomes, or null for {@code subscriber-N} */
+    private <T> Flux<T> deliveries(Function<Delivery, T> value, boolean finishOnReturn, String name) {
+        Flux<Delivery> slots = Flux.create(sink -> attach(sink, name), FluxSink.OverflowStrategy.BUFFER);
         Function<? super Publisher<Delivery>, ? extends Publisher<T>> lift =
                 Operators.lift((scannable, actual) -> new DeliverySubscriber<T>(actual, value, finishOnReturn));
         return Flux.from(lift.apply(slots));
     }
 
-    private void attach(FluxSink<Delivery> sink) {
+    private void attach(FluxSink<Delivery> sink, String name) {
         Session connected;
         try {
             connected = acquire();
@@ -121,7 +125,7 @@ public final class SysGenIdReceiver implements AutoCloseable {
             sink.error(e);
             return;
         }
-        Session.Slot slot = new Session.Slot("subscriber-" + subscribers.incrementAndGet(), sink);
+        Session.Slot slot = new Session.Slot(name != null ? name : "subscriber-" + subscribers.incrementAndGet(), sink);
         sink.onDispose(() -> {
             connected.detach(slot);
             release(connected);
@@ -143,7 +147,7 @@ public final class SysGenIdReceiver implements AutoCloseable {
     public Disposable start() {
         Session first = acquire();
         try {
-            return events()
+            return deliveries(Delivery::event, true, START_NAME)
                     .retryWhen(Retry.backoff(Long.MAX_VALUE, settings.retryDelay().isZero()
                             ? Duration.ofMillis(100) : settings.retryDelay()).maxBackoff(Duration.ofMinutes(1)))
                     .subscribe(event -> { }, error -> { });
