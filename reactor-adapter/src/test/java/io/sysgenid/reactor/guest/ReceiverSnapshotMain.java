@@ -15,8 +15,8 @@ import reactor.core.publisher.Mono;
  * The Reactor side of the snapshot scenario, run inside the QEMU guest by
  * {@code scripts/guest-java-snapshot}: subscribes to the real device, says
  * {@code SYSGENID-GUEST-READY} once the kernel counts it as a watcher, and in each clone restored from
- * the snapshot handles the new generation (a handler and a subscriber), says
- * {@code SYSGENID-GUEST-HANDLED gen=N}, and exits 0 once its acknowledgement has reached the device.
+ * the snapshot handles the new generation (a handler and a subscriber), waits until its acknowledgement
+ * has reached the device, says {@code SYSGENID-GUEST-HANDLED gen=N}, and keeps watching until SIGTERM.
  */
 public final class ReceiverSnapshotMain {
     private static final Duration LIMIT = Duration.ofSeconds(120);
@@ -54,8 +54,13 @@ public final class ReceiverSnapshotMain {
         System.out.println("handled generation " + Integer.toUnsignedString(generation) + " after "
                 + Integer.toUnsignedString(event.previous().orElseThrow()) + "; acknowledged");
         System.out.println("SYSGENID-GUEST-HANDLED gen=" + Integer.toUnsignedString(generation));
-        subscription.dispose();
-        receiver.close();
+        System.out.flush();
+        // Keep watching, as a service would, until the harness has read sysfs and sends SIGTERM.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            subscription.dispose();
+            receiver.close();
+        }));
+        Thread.sleep(Long.MAX_VALUE);
     }
 
     private static void check(long deadline, String failure) {

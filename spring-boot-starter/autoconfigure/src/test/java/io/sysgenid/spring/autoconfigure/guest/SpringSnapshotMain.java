@@ -15,7 +15,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@code scripts/guest-java-snapshot}: starts an application with the starter on the real device
  * ({@code sysgenid.source=device}), says {@code SYSGENID-GUEST-READY} once it watches, and in each clone
  * restored from the snapshot waits for its handler to rebuild, the acknowledgement, the metrics and the
- * health, then says {@code SYSGENID-GUEST-HANDLED gen=N} and exits 0.
+ * health, then says {@code SYSGENID-GUEST-HANDLED gen=N} and keeps running until SIGTERM.
  */
 public final class SpringSnapshotMain {
     private static final Duration LIMIT = Duration.ofSeconds(120);
@@ -52,7 +52,9 @@ public final class SpringSnapshotMain {
         System.out.println("new instance id " + instanceId.get() + ", events "
                 + registry.get("sysgenid.events").counter().count());
         System.out.println("SYSGENID-GUEST-HANDLED gen=" + Integer.toUnsignedString(generation));
-        context.close();
+        System.out.flush();
+        // Keep running, as a service would; SIGTERM from the harness closes the context (Spring's hook).
+        Thread.sleep(Long.MAX_VALUE);
     }
 
     private static void await(long deadline, BooleanSupplier condition, String failure) throws InterruptedException {
