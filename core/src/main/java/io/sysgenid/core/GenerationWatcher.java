@@ -47,17 +47,23 @@ import jnr.enxio.channels.NativeDeviceChannel;
  * listener stages may complete on any thread. {@link #addListener}, {@link #removeListener},
  * {@link #stats()} and {@link #close()} may be called from any thread.
  *
- * <p><b>Closing.</b> {@link #close()} is idempotent: it stops the thread (waiting for it, unless called
- * from a listener on that thread, in which case the loop stops when the listener returns), closes the
- * selector and the channel, and closes the device only if the watcher owns it
+ * <p><b>Catching up.</b> A file opened after a generation change is up to date: it never reports the
+ * change. A watcher that replaces an earlier one of the same process (a reconnect) is told the generation
+ * last handled ({@link Builder#lastHandled(int)}) and dispatches the current one first if it differs.
+ *
+ * <p><b>Closing.</b> {@link #close()} is idempotent: it stops the thread, waiting for it a bounded time
+ * (unless called from a listener on that thread, in which case the loop stops when the listener returns),
+ * closes the selector and the channel, and closes the device only if the watcher owns it
  * ({@link Builder#ownsDevice(boolean)}). A generation being handled when the watcher closes is not
- * acknowledged. Close the watcher before the device it does not own.
+ * acknowledged. Close the watcher before the device it does not own. An {@link Error} thrown by a
+ * listener stops the watcher without acknowledging.
  */
 public final class GenerationWatcher implements AutoCloseable {
     /** The name of every watcher's thread. */
     public static final String THREAD_NAME = "sysgenid-watcher";
 
     private static final System.Logger LOG = System.getLogger(GenerationWatcher.class.getName());
+    private static final Duration INTERRUPT_GRACE = Duration.ofMillis(500);
 
     private enum State {
         /** Waiting for the device to become readable. */
@@ -74,6 +80,7 @@ public final class GenerationWatcher implements AutoCloseable {
     private final long retryDelayNanos;
     private final Consumer<? super WatcherFailure> failureHandler;
     private final IntConsumer acknowledgementHandler;
+    private final Duration closeTimeout;
     private final List<GenerationListener> listeners;
     private final Selector selector;
     private final NativeDeviceChannel channel;
@@ -89,6 +96,8 @@ public final class GenerationWatcher implements AutoCloseable {
     // Loop-thread state.
     private State state = State.ARMED;
     private long retryAt;
+    /** The generation dispatched and not yet acknowledged; at start, the one the builder says was handled. */
+    private OptionalInt pending;
 
     // Statistics: written by the loop thread only.
     private volatile long wakeups;
@@ -106,6 +115,8 @@ public final class GenerationWatcher implements AutoCloseable {
         this.retryDelayNanos = builder.retryDelay.toNanos();
         this.failureHandler = builder.failureHandler;
         this.acknowledgementHandler = builder.acknowledgementHandler;
+        this.closeTimeout = builder.closeTimeout;
+        this.pending = builder.lastHandled;
         this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
         SelectorProvider provider = builder.selectorProvider;
         Selector openedSelector = null;
@@ -165,23 +176,36 @@ public final class GenerationWatcher implements AutoCloseable {
         return !closing && thread.isAlive();
     }
 
-    /** Stops the watcher and releases its thread, selector and channel (and the device if owned). Idempotent. */
+    /**
+     * Stops the watcher and releases its thread, selector and channel (and the device if owned), waiting
+     * at most the builder's {@linkplain Builder#closeTimeout(Duration) close timeout} for the thread: a
+     * listener blocking the thread is then interrupted, and if the thread still has not stopped shortly
+     * after, a warning is logged and the thread releases everything when the listener returns. If the
+     * calling thread is interrupted while waiting, it stops waiting and keeps its interrupt status.
+     * Idempotent; called on the watcher's own thread it does not wait.
+     */
     @Override
     public void close() {
         closeAsync();
-        if (Thread.currentThread() == thread) {
+        Thread loop = thread;
+        if (Thread.currentThread() == loop) {
             return;
         }
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
+        try {
+            loop.join(Math.max(1, closeTimeout.toMillis()));
+            if (loop.isAlive()) {
+                loop.interrupt();
+                loop.join(INTERRUPT_GRACE.toMillis());
             }
-        }
-        if (interrupted) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
+        }
+        if (loop.isAlive()) {
+            LOG.log(System.Logger.Level.WARNING, "the " + THREAD_NAME + " thread of " + device.path()
+                    + " did not stop within " + closeTimeout.plus(INTERRUPT_GRACE) + " of close(), even when"
+                    + " interrupted: a listener is blocking it. Its descriptors are released when that listener"
+                    + " returns; listeners must not block (see GenerationListener).");
         }
     }
 
@@ -210,6 +234,7 @@ public final class GenerationWatcher implements AutoCloseable {
 
     private void run() {
         try {
+            catchUp();
             while (!closing) {
                 select();
                 wakeups++;
@@ -271,7 +296,26 @@ public final class GenerationWatcher implements AutoCloseable {
         return readable;
     }
 
-    /** Reads the device: dispatches the generation if outdated, watches the device again if not. */
+    /**
+     * At start, with {@link Builder#lastHandled(int)}: a file opened after a change is up to date, so
+     * the change it missed is dispatched here, before anything is read.
+     */
+    private void catchUp() {
+        OptionalInt handled = pending;
+        pending = OptionalInt.empty();
+        if (handled.isPresent()) {
+            int current = device.currentGeneration();
+            if (current != handled.getAsInt()) {
+                dispatch(current);
+            }
+        }
+    }
+
+    /**
+     * Reads the device and dispatches what it returns. A file with nothing to read is watched again, unless
+     * a generation is still pending (a retry of a caught-up generation, which the file never reported):
+     * that one is dispatched again.
+     */
     private void readAndDispatch() {
         OptionalInt generation;
         try {
@@ -284,6 +328,8 @@ public final class GenerationWatcher implements AutoCloseable {
         }
         if (generation.isPresent()) {
             dispatch(generation.getAsInt());
+        } else if (state == State.WAITING_TO_RETRY && pending.isPresent()) {
+            dispatch(pending.getAsInt());
         } else {
             state = State.ARMED;
             watch(true);
@@ -291,6 +337,7 @@ public final class GenerationWatcher implements AutoCloseable {
     }
 
     private void dispatch(int generation) {
+        pending = OptionalInt.of(generation);
         state = State.DISPATCHING;
         dispatches++;
         List<GenerationListener> current = List.copyOf(listeners);
@@ -303,8 +350,10 @@ public final class GenerationWatcher implements AutoCloseable {
             CompletionStage<?> stage;
             try {
                 stage = listener.onGeneration(generation);
-            } catch (Throwable t) {
-                dispatch.done(listener, t);
+            } catch (RuntimeException e) {
+                // Errors (OutOfMemoryError, ...) are not a listener's failure to report and ack past: they
+                // end the loop below without an acknowledgement.
+                dispatch.done(listener, e);
                 continue;
             }
             if (stage == null) {
@@ -344,6 +393,7 @@ public final class GenerationWatcher implements AutoCloseable {
             deviceFailed(e);
             return;
         }
+        pending = OptionalInt.empty();
         if (accepted) {
             acknowledgements++;
             acknowledged(generation);
@@ -480,6 +530,8 @@ public final class GenerationWatcher implements AutoCloseable {
         private Consumer<? super WatcherFailure> failureHandler = Builder::log;
         private IntConsumer acknowledgementHandler = generation -> { };
         private boolean ownsDevice;
+        private OptionalInt lastHandled = OptionalInt.empty();
+        private Duration closeTimeout = Duration.ofSeconds(5);
 
         private Builder(SysGenIdDevice device) {
             this.device = Objects.requireNonNull(device, "device");
@@ -528,6 +580,34 @@ public final class GenerationWatcher implements AutoCloseable {
          */
         public Builder acknowledgementHandler(IntConsumer handler) {
             this.acknowledgementHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * The generation this process last finished handling, for a watcher that replaces an earlier one
+         * (a reconnect, a restart): a file opened after a generation change is up to date and would never
+         * report it, so if the device's generation differs from {@code generation} when the watcher starts,
+         * the watcher first dispatches the current generation as if it had read it, and acknowledges it as
+         * usual (on an up-to-date file the acknowledgement is a no-op; if a newer generation arrived
+         * meanwhile it is refused and the newer one is read and dispatched). Under
+         * {@link ListenerFailurePolicy#LEAVE_OUTDATED} a failed catch-up is dispatched again after the retry
+         * delay. Default: none, the generation found at start is taken as handled.
+         */
+        public Builder lastHandled(int generation) {
+            this.lastHandled = OptionalInt.of(generation);
+            return this;
+        }
+
+        /**
+         * How long {@link GenerationWatcher#close()} waits for the thread before interrupting it; default
+         * 5 s.
+         */
+        public Builder closeTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("close timeout must not be negative, was " + timeout);
+            }
+            this.closeTimeout = timeout;
             return this;
         }
 

@@ -415,4 +415,100 @@ class GenerationWatcherTest {
         assertEquals(generation, nextSeen());
         assertAcknowledged();
     }
+
+    @Test
+    void aWatcherToldTheLastHandledGenerationCatchesUpOnAChangeItsFreshFileCannotSee() throws Exception {
+        simulator.bump(); // while no watcher of this process had the device open
+        start(builder().lastHandled(0).listener(recording()));
+        assertEquals(1, nextSeen(), "the missed change is dispatched first");
+        assertAcknowledged();
+        int next = simulator.bump();
+        assertEquals(next, nextSeen(), "then the file is watched as usual");
+    }
+
+    @Test
+    void noCatchUpWhenTheLastHandledGenerationIsCurrentOrNoneIsGiven() throws Exception {
+        simulator.bump();
+        start(GenerationWatcher.builder(simulator.open()).ownsDevice(true).lastHandled(1).listener(recording()));
+        start(GenerationWatcher.builder(simulator.open()).ownsDevice(true).listener(recording()));
+        int next = simulator.bump();
+        assertEquals(next, nextSeen(), "no catch-up dispatch came first");
+        assertEquals(next, nextSeen());
+        assertTrue(seen.isEmpty(), seen::toString);
+    }
+
+    @Test
+    void aFailedCatchUpIsDispatchedAgainUnderLeaveOutdatedThoughTheFileIsUpToDate() throws Exception {
+        simulator.bump();
+        AtomicInteger calls = new AtomicInteger();
+        start(builder().lastHandled(0).failurePolicy(ListenerFailurePolicy.LEAVE_OUTDATED)
+                .retryDelay(Duration.ofMillis(10))
+                .listener(generation -> {
+                    seen.add(generation);
+                    return calls.incrementAndGet() < 3
+                            ? CompletableFuture.failedFuture(new IllegalStateException("not yet"))
+                            : CompletableFuture.completedFuture(null);
+                }));
+        assertEquals(List.of(1, 1, 1), List.of(nextSeen(), nextSeen(), nextSeen()));
+        assertEquals(2, failures.size());
+    }
+
+    @Test
+    void closeIsBoundedInterruptsABlockedListenerAndStillReleasesEverything() throws Exception {
+        CountDownLatch blocked = new CountDownLatch(1);
+        AtomicReference<Boolean> interrupted = new AtomicReference<>();
+        GenerationWatcher watcher = start(builder().closeTimeout(Duration.ofMillis(50))
+                .listener(GenerationListener.synchronous(generation -> {
+                    blocked.countDown();
+                    try {
+                        new CountDownLatch(1).await();
+                    } catch (InterruptedException e) {
+                        interrupted.set(true);
+                    }
+                })));
+        simulator.bump();
+        assertTrue(blocked.await(LONG.toSeconds(), TimeUnit.SECONDS));
+        watcher.close();
+        assertEquals(Boolean.TRUE, interrupted.get(), "the blocked listener was interrupted");
+        assertFalse(watcher.isRunning());
+        assertEquals(1, simulator.outdatedWatchers(), "a generation in hand at close is not acknowledged");
+    }
+
+    @Test
+    void closeReturnsWhenTheCallerIsInterruptedAndKeepsItsInterruptStatus() throws Exception {
+        CountDownLatch blocked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        GenerationWatcher watcher = start(builder().closeTimeout(Duration.ofHours(1))
+                .listener(GenerationListener.synchronous(generation -> {
+                    blocked.countDown();
+                    while (release.getCount() > 0) {
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            // a listener that ignores interrupts
+                        }
+                    }
+                })));
+        simulator.bump();
+        assertTrue(blocked.await(LONG.toSeconds(), TimeUnit.SECONDS));
+        Thread.currentThread().interrupt();
+        watcher.close();
+        assertTrue(Thread.interrupted(), "the caller's interrupt status is kept");
+        release.countDown();
+        watcher.closeAsync().toCompletableFuture().get(LONG.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anErrorThrownByAListenerStopsTheWatcherWithoutAcknowledging() throws Exception {
+        GenerationWatcher watcher = start(builder().listener(generation -> {
+            throw new OutOfMemoryError("simulated");
+        }));
+        simulator.bump();
+        WatcherFailure failure = failures.poll(LONG.toSeconds(), TimeUnit.SECONDS);
+        assertInstanceOf(WatcherFailure.DeviceFailed.class, failure);
+        assertTrue(((WatcherFailure.DeviceFailed) failure).fatal());
+        watcher.closeAsync().toCompletableFuture().get(LONG.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(1, simulator.outdatedWatchers(), "not acknowledged after an Error");
+        assertEquals(0, watcher.stats().acknowledgements());
+    }
 }

@@ -54,6 +54,8 @@ public final class SimulatedSysGenId implements AutoCloseable {
     private final Map<SimulatedOperation, ArrayDeque<Integer>> faults = new EnumMap<>(SimulatedOperation.class);
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
+    private final SimulatedJournal journal;
+    private int filesOpened;
     /** The counter page handles map, as they map the device's. */
     private final MemfdCounter page;
 
@@ -70,6 +72,7 @@ public final class SimulatedSysGenId implements AutoCloseable {
         this.generation = builder.startGeneration;
         this.counter = builder.startGeneration;
         this.page = MemfdCounter.create(path, builder.startGeneration);
+        this.journal = new SimulatedJournal(builder.journal);
     }
 
     /** A simulated {@link SimulatedKernel#MODULE module} at generation 0, privileged. */
@@ -98,8 +101,9 @@ public final class SimulatedSysGenId implements AutoCloseable {
             if (fault != null) {
                 throw DeviceErrors.failure(DeviceErrors.OPEN, path, fault, 0);
             }
-            file = new SimulatedFile(EventFd.open(path));
+            file = new SimulatedFile(EventFd.open(path), ++filesOpened);
             files.add(file);
+            journal.add(SimulatedJournal.Kind.OPEN, file.number, generation);
         } finally {
             lock.unlock();
         }
@@ -179,6 +183,11 @@ public final class SimulatedSysGenId implements AutoCloseable {
         }
     }
 
+    /** The record of changes and acknowledgements (empty unless the builder asked to keep it). */
+    public SimulatedJournal journal() {
+        return journal;
+    }
+
     /** How many reads all handles have made (to check that a reader does not spin). */
     public long reads() {
         return reads.get();
@@ -234,6 +243,16 @@ public final class SimulatedSysGenId implements AutoCloseable {
         lock.lock();
         try {
             faults.computeIfAbsent(operation, o -> new ArrayDeque<>()).add(errno);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forgets every failure injected with {@link #failNext} and not used yet. */
+    public void clearFaults() {
+        lock.lock();
+        try {
+            faults.clear();
         } finally {
             lock.unlock();
         }
@@ -297,6 +316,7 @@ public final class SimulatedSysGenId implements AutoCloseable {
         generation = next;
         counter = next;
         page.write(next);
+        journal.add(SimulatedJournal.Kind.CHANGE, 0, next);
         for (SimulatedFile f : files) {
             f.updateReadiness();
         }
@@ -337,13 +357,15 @@ public final class SimulatedSysGenId implements AutoCloseable {
     /** One open file: its acknowledged generation, watcher state and readiness eventfd. */
     private final class SimulatedFile implements DeviceFile {
         private final EventFd ready;
+        private final int number;
         private int acked = generation;
         private boolean watcher = kernel == SimulatedKernel.SEED_V4;
         private boolean signalled;
         private boolean released;
 
-        SimulatedFile(EventFd ready) {
+        SimulatedFile(EventFd ready, int number) {
             this.ready = ready;
+            this.number = number;
         }
 
         /** Readable exactly while outdated. */
@@ -387,15 +409,20 @@ public final class SimulatedSysGenId implements AutoCloseable {
             try {
                 Integer fault = takeFault(SimulatedOperation.ACK);
                 if (fault != null) {
+                    journal.add(SimulatedJournal.Kind.FAILED_ACK, number, value);
                     return -fault;
                 }
                 if (value != generation) {
+                    journal.add(SimulatedJournal.Kind.REFUSED_ACK, number, value);
                     return -Errnos.EINVAL;
                 }
                 if (acked != generation) {
                     acked = generation;
                     updateReadiness();
                     changed.signalAll();
+                    journal.add(SimulatedJournal.Kind.ACK, number, value);
+                } else {
+                    journal.add(SimulatedJournal.Kind.REPEATED_ACK, number, value);
                 }
                 return Integer.BYTES;
             } finally {
@@ -509,6 +536,7 @@ public final class SimulatedSysGenId implements AutoCloseable {
                 }
                 released = true;
                 files.remove(this);
+                journal.add(SimulatedJournal.Kind.CLOSE, number, generation);
                 ready.close();
                 changed.signalAll();
             } finally {
@@ -523,8 +551,15 @@ public final class SimulatedSysGenId implements AutoCloseable {
         private String path = "/dev/sysgenid (simulated)";
         private int startGeneration;
         private boolean privileged = true;
+        private boolean journal;
 
         private Builder() {}
+
+        /** Whether to keep a {@link SimulatedJournal} of changes and acknowledgements; default false. */
+        public Builder journal(boolean keep) {
+            this.journal = keep;
+            return this;
+        }
 
         /** The kernel to behave like; default {@link SimulatedKernel#MODULE}. */
         public Builder kernel(SimulatedKernel kernel) {
