@@ -1,30 +1,51 @@
 package io.sysgenid.reactor;
 
-import java.util.concurrent.CompletableFuture;
-import reactor.core.publisher.FluxSink;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicReference;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
- * One generation on its way to one subscriber. An awaited delivery holds the device's acknowledgement
- * until it is finished; a replay (the generation current when the subscriber arrived) holds nothing.
+ * One generation on its way to one subscriber, and how that subscriber finished it. Its life:
+ * offered (waiting for demand) → handed over ({@code onNext}) → finished, first finish wins. A replay is
+ * finished from the start: nobody waits for it.
  */
 final class Delivery {
+    /** How a delivery ended; {@link #DROPPED} means the subscriber left before it was handed over. */
+    enum End { SUCCESS, ERROR, CANCELLED, TIMEOUT, DROPPED }
+
+    /** An end and its cause. */
+    record Finish(End end, Throwable cause) {}
+
     private final GenerationEvent event;
     private final String subscriber;
-    private final boolean awaited;
-    private final CompletableFuture<Void> finished = new CompletableFuture<>();
+    private final Mono<Void> concluded;
+    private final AtomicReference<Finish> finish = new AtomicReference<>();
+    private final Sinks.One<Finish> finished = Sinks.one();
+    private volatile boolean handed;
 
-    private Delivery(GenerationEvent event, String subscriber, boolean awaited) {
+    private Delivery(GenerationEvent event, String subscriber, Mono<Void> concluded, Finish initial) {
         this.event = event;
         this.subscriber = subscriber;
-        this.awaited = awaited;
+        this.concluded = concluded;
+        if (initial != null) {
+            finish(initial);
+        }
     }
 
-    static Delivery awaited(GenerationEvent event, String subscriber) {
-        return new Delivery(event, subscriber, true);
+    /**
+     * A change the round waits for.
+     *
+     * @param concluded completes once the device accepted the round's acknowledgement (or refused it for a
+     *     newer generation); errors if the round ended without one
+     */
+    static Delivery awaited(GenerationEvent event, String subscriber, Mono<Void> concluded) {
+        return new Delivery(event, subscriber, concluded, null);
     }
 
+    /** The current generation for a subscriber that just arrived. */
     static Delivery replay(GenerationEvent event, String subscriber) {
-        return new Delivery(event, subscriber, false);
+        return new Delivery(event.asReplay(), subscriber, Mono.empty(), new Finish(End.SUCCESS, null));
     }
 
     GenerationEvent event() {
@@ -35,32 +56,65 @@ final class Delivery {
         return subscriber;
     }
 
+    /** True while a round waits for this delivery. */
     boolean isAwaited() {
-        return awaited;
+        return finish.get() == null;
     }
 
-    /** The subscriber is done: {@code cause} null for success. The first call counts. */
-    void finish(Throwable cause) {
-        if (cause == null) {
-            finished.complete(null);
-        } else {
-            finished.completeExceptionally(cause);
+    boolean isDropped() {
+        Finish how = finish.get();
+        return how != null && how.end() == End.DROPPED;
+    }
+
+    boolean wasHanded() {
+        return handed;
+    }
+
+    /** The subscriber's {@code onNext} is about to receive it. */
+    void handed() {
+        handed = true;
+    }
+
+    /** The first call decides how the delivery ended; later ones are ignored. */
+    void finish(Finish how) {
+        if (finish.compareAndSet(null, how)) {
+            finished.tryEmitValue(how);
         }
     }
 
-    /** Completes when the subscriber is done, exceptionally if it rejected the generation. */
-    CompletableFuture<Void> finished() {
-        return finished;
+    void succeed() {
+        finish(new Finish(End.SUCCESS, null));
     }
 
-    /** Hands the delivery to its subscriber's sink. */
-    void sendTo(FluxSink<Delivery> sink) {
-        sink.next(this);
+    void fail(Throwable cause) {
+        finish(new Finish(End.ERROR, cause));
+    }
+
+    /**
+     * The subscriber is gone: a failure if it had been handed the generation and not finished it, nothing
+     * (it was never given the generation) otherwise.
+     */
+    void abandon() {
+        finish(handed
+                ? new Finish(End.CANCELLED, new CancellationException("subscriber '" + subscriber
+                        + "' cancelled before finishing generation " + event.generationString()))
+                : new Finish(End.DROPPED, null));
+    }
+
+    /** See {@link #awaited}. */
+    Mono<Void> concluded() {
+        return concluded;
+    }
+
+    /** Completes with how the delivery ended. */
+    Mono<Finish> finished() {
+        return finished.asMono();
     }
 
     @Override
     public String toString() {
-        return event + " to " + subscriber + (awaited ? "" : " (replay)")
-                + (finished.isDone() ? ", finished" : "");
+        Finish how = finish.get();
+        return event + " to " + subscriber + (how == null ? (handed ? ", handed over" : ", offered")
+                : ", " + how.end().name().toLowerCase(java.util.Locale.ROOT));
     }
 }

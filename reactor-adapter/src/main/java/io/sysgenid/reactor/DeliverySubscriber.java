@@ -1,20 +1,32 @@
 package io.sysgenid.reactor;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.Exceptions;
 import reactor.core.Scannable;
 import reactor.util.context.Context;
 
 /**
  * Sits right before the subscriber of {@link SysGenIdReceiver#events()} or
- * {@link SysGenIdReceiver#receive()}: hands it the public value of each {@link Delivery} and, for
- * {@code events()}, finishes the delivery once the subscriber's {@code onNext} has returned.
+ * {@link SysGenIdReceiver#receive()}: marks each {@link Delivery} handed over before the subscriber's
+ * {@code onNext} and, for {@code events()}, finishes it once that {@code onNext} has returned. A cancel
+ * issued from inside that {@code onNext} (a {@code take(1)}, a {@code next()}) reaches the receiver after
+ * the delivery is finished, so it does not count as leaving it unfinished. A subscriber that throws from
+ * {@code onNext} (which Reactive Streams forbids, rule 2.13) fails the delivery, is cancelled and gets the
+ * error.
  */
 final class DeliverySubscriber<T> implements CoreSubscriber<Delivery>, Subscription, Scannable {
     private final CoreSubscriber<? super T> actual;
     private final Function<Delivery, T> value;
     private final boolean finishOnReturn;
+    private static final int IDLE = 0;
+    private static final int IN_ON_NEXT = 1;
+    private static final int CANCEL_AFTER_ON_NEXT = 2;
+    private static final int CANCELLED = 3;
+
+    private final AtomicInteger state = new AtomicInteger(IDLE);
     private Subscription upstream;
 
     DeliverySubscriber(CoreSubscriber<? super T> actual, Function<Delivery, T> value, boolean finishOnReturn) {
@@ -31,14 +43,27 @@ final class DeliverySubscriber<T> implements CoreSubscriber<Delivery>, Subscript
 
     @Override
     public void onNext(Delivery delivery) {
+        if (delivery.isDropped()) {
+            return; // its subscriber left while it was being emitted: this subscription is ending
+        }
+        delivery.handed();
+        boolean deferCancel = finishOnReturn && state.compareAndSet(IDLE, IN_ON_NEXT);
         try {
             actual.onNext(value.apply(delivery));
-        } catch (RuntimeException | Error e) {
-            delivery.finish(e);
-            throw e;
+        } catch (RuntimeException e) {
+            Exceptions.throwIfFatal(e);
+            delivery.fail(e);
+            state.set(CANCELLED);
+            upstream.cancel();
+            actual.onError(e);
+            return;
         }
         if (finishOnReturn) {
-            delivery.finish(null);
+            delivery.succeed();
+        }
+        if (deferCancel && state.getAndSet(IDLE) == CANCEL_AFTER_ON_NEXT) {
+            state.set(CANCELLED);
+            upstream.cancel();
         }
     }
 
@@ -59,7 +84,21 @@ final class DeliverySubscriber<T> implements CoreSubscriber<Delivery>, Subscript
 
     @Override
     public void cancel() {
-        upstream.cancel();
+        for (;;) {
+            int now = state.get();
+            if (now == IN_ON_NEXT) {
+                if (state.compareAndSet(IN_ON_NEXT, CANCEL_AFTER_ON_NEXT)) {
+                    return;
+                }
+            } else if (now == IDLE) {
+                if (state.compareAndSet(IDLE, CANCELLED)) {
+                    upstream.cancel();
+                    return;
+                }
+            } else {
+                return;
+            }
+        }
     }
 
     @Override

@@ -10,27 +10,46 @@ import java.util.OptionalInt;
  * <p>Generations are the kernel's unsigned 32-bit counter carried in an {@code int}: compare them with
  * {@code ==} and {@code !=} only, print them with {@link #generationString()}.
  *
+ * <p>Two kinds reach a subscriber: a <b>change</b> ({@link #isChange()}), which the receiver is handling
+ * and waits for the subscriber to finish; and a <b>replay</b> ({@link #replay()}), the generation current
+ * when the subscriber arrived, for information only: it needs no rebuild and is never waited for.
+ *
  * @param generation the generation
- * @param previous the generation delivered before this one by the same connection to the device; empty
- *     for the generation found when the connection opened ({@link #isChange()} is then false). Rapid
- *     changes coalesce, so it need not be {@code generation - 1}.
+ * @param previous the generation this process had handled before this one; empty for the generation
+ *     found when the receiver first connected. Rapid changes coalesce, so it need not be
+ *     {@code generation - 1}.
+ * @param replay true for the generation current when the subscriber arrived
  * @param readAt when the generation was read from the device
  * @param source the device it came from (its path, or the simulator's name)
  */
-public record GenerationEvent(int generation, OptionalInt previous, Instant readAt, String source) {
+public record GenerationEvent(int generation, OptionalInt previous, boolean replay, Instant readAt, String source) {
     public GenerationEvent {
         Objects.requireNonNull(previous, "previous");
         Objects.requireNonNull(readAt, "readAt");
         Objects.requireNonNull(source, "source");
     }
 
+    /** The generation found when the receiver first connected: no previous, a replay. */
+    static GenerationEvent baseline(int generation, String source) {
+        return new GenerationEvent(generation, OptionalInt.empty(), true, Instant.now(), source);
+    }
+
+    /** A change from {@code previous}, read now. */
+    static GenerationEvent change(int generation, OptionalInt previous, String source) {
+        return new GenerationEvent(generation, previous, false, Instant.now(), source);
+    }
+
+    /** This event as a replay for a subscriber that arrives after it. */
+    GenerationEvent asReplay() {
+        return replay ? this : new GenerationEvent(generation, previous, true, readAt, source);
+    }
+
     /**
-     * True if the generation changed (a VM clone, snapshot restore or forced update) while this process
-     * was watching; false for the generation current when the connection opened, which needs no rebuild
-     * and is never acknowledged.
+     * True for a generation change (a VM clone, snapshot restore or forced update) that this process is
+     * handling; false for a replay, which needs no rebuild.
      */
     public boolean isChange() {
-        return previous.isPresent();
+        return !replay;
     }
 
     /** The generation as an unsigned decimal string. */
@@ -41,7 +60,7 @@ public record GenerationEvent(int generation, OptionalInt previous, Instant read
     @Override
     public String toString() {
         return "GenerationEvent[" + generationString()
-                + (previous.isPresent() ? " after " + Integer.toUnsignedString(previous.getAsInt()) : " (current)")
-                + ", " + source + ", read at " + readAt + "]";
+                + (previous.isPresent() ? " after " + Integer.toUnsignedString(previous.getAsInt()) : "")
+                + (replay ? " (replay)" : "") + ", " + source + ", read at " + readAt + "]";
     }
 }

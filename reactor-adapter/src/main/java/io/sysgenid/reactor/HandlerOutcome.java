@@ -7,12 +7,12 @@ import java.util.Optional;
 /**
  * How one handler, or one subscriber, finished one generation.
  *
- * @param name the handler's {@link GenerationHandler#name() name}, or {@code subscriber-N} for the N-th
- *     subscriber of the receiver
+ * @param name the handler's {@link GenerationHandler#name() name}, or the subscription's name
+ *     ({@link SysGenIdReceiver#DEFAULT_SUBSCRIBER_NAME} unless the subscriber named itself)
  * @param generation the generation (unsigned)
  * @param result how it finished
  * @param duration from the start of its phase (for a subscriber: from delivery) to the outcome
- * @param cause the error for {@link Result#ERROR}, empty otherwise
+ * @param cause the error for {@link Result#ERROR}; for the other failures, what happened; empty on success
  */
 public record HandlerOutcome(String name, int generation, Result result, Duration duration, Optional<Throwable> cause) {
     /** How a handler finished. */
@@ -22,7 +22,9 @@ public record HandlerOutcome(String name, int generation, Result result, Duratio
         /** It threw, returned null or signalled an error (or a subscriber rejected the generation). */
         ERROR,
         /** It did not finish within its timeout; it was cancelled. */
-        TIMEOUT
+        TIMEOUT,
+        /** A subscriber cancelled (or its pipeline failed) after it was given the generation, before finishing it. */
+        CANCELLED
     }
 
     public HandlerOutcome {

@@ -2,7 +2,6 @@ package io.sysgenid.reactor;
 
 import io.sysgenid.core.ListenerFailurePolicy;
 import io.sysgenid.core.SysGenIdDevice;
-import io.sysgenid.core.WaitResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
@@ -28,62 +27,77 @@ import reactor.util.retry.Retry;
  * Generation events of a System Generation ID device as a Reactor {@link Flux}, with the device's
  * acknowledgement written back once everybody is done.
  *
- * <p><b>One connection.</b> All subscribers of {@link #events()} and {@link #receive()} (and
- * {@link #start()} and {@link #orchestrate}) share one open device file and one watcher thread (core's
- * {@link io.sysgenid.core.GenerationWatcher}). The first subscriber opens the device; the last one to
- * leave closes it. The Flux is hot: a subscriber gets the generation current when it arrives (the one
- * found at connection, {@link GenerationEvent#isChange()} false, or the last change), then each change.
- * Rapid changes coalesce: while a generation is being handled, newer ones collapse into the latest, which
- * is handled next; memory stays bounded whatever the rate.
+ * <p><b>What it promises.</b> While the receiver is connected, for every generation the device reaches it
+ * runs a round for that generation or a newer one (rapid changes coalesce into the latest): every
+ * {@link GenerationHandler}, phase by phase ({@link GenerationHandler#order()}), then a delivery to every
+ * subscriber attached at that moment. It writes the acknowledgement for that generation exactly once, and
+ * only after every handler has completed and every subscriber has finished it:
+ * <ul>
+ *   <li>a subscriber of {@link #events()} when its {@code onNext} has returned (operators that hand off to
+ *       another thread, such as {@code publishOn} or {@code flatMap}, return early: use {@link #receive()}
+ *       for asynchronous or fallible work; an exception in that {@code onNext} goes to Reactor's error
+ *       handling, which the receiver does not see);</li>
+ *   <li>a subscriber of {@link #receive()} when it calls {@link AcknowledgableGeneration#acknowledge()} or
+ *       {@link AcknowledgableGeneration#commit()}.</li>
+ * </ul>
+ * A subscriber that cancels (or whose pipeline fails) after being given the generation and before
+ * finishing it, rejects it, or exceeds the subscriber timeout has failed it; a handler that errors,
+ * returns null or exceeds its timeout (it is cancelled) has failed it. Failures are reported with the
+ * party's name, the generation and the cause, the other parties still run, and the
+ * {@link ListenerFailurePolicy} decides: {@code ACK_ANYWAY} (default) acknowledges; {@code LEAVE_OUTDATED}
+ * leaves the device outdated, so orchestrators see this process has not recovered, and after the retry
+ * delay runs the failed handlers again and gives the generation again to the subscribers now attached
+ * under each failed subscriber's name. A round that has started keeps the connection open until it has
+ * written its acknowledgement, even if every subscriber leaves. A generation in hand when the connection
+ * ends with a device failure or {@link #close()} is not acknowledged.
  *
- * <p><b>When the acknowledgement is written.</b> For each changed generation the receiver runs every
- * {@link GenerationHandler} phase by phase ({@link GenerationHandler#order()}), then delivers the event to
- * every subscriber attached at that moment, and writes the acknowledgement for that generation to the
- * device exactly once, only after every handler has completed and every subscriber has finished it: a
- * subscriber of {@link #events()} when its {@code onNext} has returned (operators that hand off to
- * another thread, such as {@code publishOn} or {@code flatMap}, return early: use {@link #receive()}
- * for asynchronous work), a subscriber of {@link #receive()} when it calls
- * {@link AcknowledgableGeneration#acknowledge()}, and any subscriber when it cancels. Nothing is
- * acknowledged before that, and a generation being handled when the connection ends is never
- * acknowledged.
+ * <p><b>Across connections.</b> The receiver remembers the last generation it finished handling. The
+ * first connection of a receiver takes the generation it finds as its starting point (its
+ * {@linkplain GenerationEvent#replay() replay}; no round runs), unless the builder was given one
+ * ({@link Builder#baseline(int)}). Every later connection (after a device failure, after the last
+ * subscriber left, after {@code start()} was disposed and called again) that finds a different generation
+ * runs a full round for it, as a change from the remembered one, before anything else. A file opened
+ * after a change is up to date, so orchestrators do not wait for that catch-up round;
+ * {@link #orchestrate} does.
  *
- * <p><b>Failures.</b> A handler or subscriber that fails or exceeds its timeout (cancelled) is reported
- * to the {@link GenerationObserver}s and logged with its name, the generation and the cause; the others
- * still run; then the {@link ListenerFailurePolicy} decides: {@code ACK_ANYWAY} (default) acknowledges,
- * {@code LEAVE_OUTDATED} leaves the device outdated, so orchestrators see this process has not
- * recovered, and runs the handlers again after the retry delay. A device failure (an error of the read,
- * the acknowledgement or the selector) ends the connection: every subscriber gets the error (typed, from
- * core: {@link io.sysgenid.core.SysGenIdException} and its subclasses), and the next subscription opens
- * the device again. Failing to open the device errors that subscription with core's actionable
- * exception ({@link io.sysgenid.core.DeviceNotFoundException}, ...). The receiver never pretends to
- * watch.
+ * <p><b>Subscribers</b> share one connection: one open device file and core's one watcher thread. The
+ * first subscriber opens the device and the last one to leave closes it. The Flux is hot: a subscriber
+ * first gets a replay of the latest generation ({@link GenerationEvent#isChange()} false), then each
+ * change. A subscriber holds at most one undelivered generation: one that arrives while it has no demand
+ * waits for its next request, and a newer one replaces it. The round waits for such a subscriber like any
+ * other, up to the subscriber timeout; then it reports a {@code TIMEOUT} whose cause says the subscriber
+ * requested nothing, and the generation is still delivered, no longer awaited, when it requests. Name a
+ * subscription ({@link #events(String)}, {@link #receive(String)}) to tell it apart in outcomes and
+ * metrics; unnamed ones share {@value #DEFAULT_SUBSCRIBER_NAME}.
+ *
+ * <p><b>Errors.</b> A device failure (an error of the read, the acknowledgement or the selector) ends the
+ * connection: every subscriber gets the error (typed, from core: {@link io.sysgenid.core.SysGenIdException}
+ * and its subclasses), and the next subscription opens the device again. Failing to open the device errors
+ * that subscription with core's actionable exception ({@link io.sysgenid.core.DeviceNotFoundException},
+ * ...). Subscribing to a closed receiver errors with {@link IllegalStateException}.
  *
  * <p><b>Threading.</b> Nothing here blocks a Reactor thread: the device is read and acknowledged on the
- * watcher's own thread, and {@link #orchestrate}'s blocking wait runs on the blocking scheduler
- * ({@link Schedulers#boundedElastic()} by default). Subscribers receive events on the watcher's thread
- * or on the thread that finished the last handler phase. All methods are thread-safe.
+ * watcher's own thread, and {@link #orchestrate}'s blocking wait runs on
+ * {@link Schedulers#boundedElastic()}. Handlers are called, and subscribers receive, on the watcher's
+ * thread or on the thread that finished the previous phase or requested. All methods are thread-safe.
  */
 public final class SysGenIdReceiver implements AutoCloseable {
-    /** The name {@link #start()}'s own subscription has in outcomes and metrics. */
-    public static final String START_NAME = "start";
+    /** The name of subscriptions that were not given one, in outcomes and metrics. */
+    public static final String DEFAULT_SUBSCRIBER_NAME = "subscriber";
 
     private final Settings settings;
-    private final CopyOnWriteArrayList<GenerationHandler> handlers;
-    private final AtomicLong subscribers = new AtomicLong();
+    private final Memory memory;
     private final Object lock = new Object();
 
     // Guarded by lock.
-    private Session session;
+    private Connection connection;
     private boolean closed;
-    private volatile Optional<String> lastSource = Optional.empty();
-    private volatile Optional<Throwable> lastFailure = Optional.empty();
 
     private SysGenIdReceiver(Builder builder) {
-        this.handlers = new CopyOnWriteArrayList<>(builder.handlers);
-        List<GenerationObserver> observers = new ArrayList<>(builder.observers);
-        this.settings = new Settings(builder.opener, handlers,
+        this.settings = new Settings(builder.opener, new CopyOnWriteArrayList<>(builder.handlers),
                 builder.failurePolicy, builder.defaultTimeout, builder.retryDelay, builder.timer,
-                new Observers(observers), this);
+                new Observers(new ArrayList<>(builder.observers)));
+        this.memory = new Memory(builder.baseline);
     }
 
     /** A builder; by default the receiver opens {@link SysGenIdDevice#open()}. */
@@ -93,105 +107,127 @@ public final class SysGenIdReceiver implements AutoCloseable {
 
     // ---- the Flux ----
 
-    /**
-     * The generations, each acknowledged for this subscriber when its {@code onNext} returns. Subscribing
-     * opens the device if no other subscriber has; an error opening it errors the subscription.
-     */
+    /** {@link #events(String)} under {@value #DEFAULT_SUBSCRIBER_NAME}. */
     public Flux<GenerationEvent> events() {
-        return deliveries(Delivery::event, true, null);
+        return events(DEFAULT_SUBSCRIBER_NAME);
     }
 
     /**
-     * The generations, each to be acknowledged explicitly with
-     * {@link AcknowledgableGeneration#acknowledge()}; otherwise as {@link #events()}.
+     * The generations, each finished for this subscriber when its {@code onNext} returns. Subscribing
+     * opens the device if no other subscriber has; an error opening it errors the subscription.
+     *
+     * @param name the subscription's name in outcomes and metrics; keep the set of names small
      */
-    public Flux<AcknowledgableGeneration> receive() {
-        return deliveries(AcknowledgableGeneration::new, false, null);
+    public Flux<GenerationEvent> events(String name) {
+        return deliveries(name, Delivery::event, true);
     }
 
-    /** @param name the subscriber's name in outcomes, or null for {@code subscriber-N} */
-    private <T> Flux<T> deliveries(Function<Delivery, T> value, boolean finishOnReturn, String name) {
-        Flux<Delivery> slots = Flux.create(sink -> attach(sink, name), FluxSink.OverflowStrategy.BUFFER);
+    /** {@link #receive(String)} under {@value #DEFAULT_SUBSCRIBER_NAME}. */
+    public Flux<AcknowledgableGeneration> receive() {
+        return receive(DEFAULT_SUBSCRIBER_NAME);
+    }
+
+    /**
+     * The generations, each to be finished explicitly ({@link AcknowledgableGeneration#acknowledge()},
+     * {@link AcknowledgableGeneration#commit()}); otherwise as {@link #events(String)}.
+     */
+    public Flux<AcknowledgableGeneration> receive(String name) {
+        return deliveries(name, AcknowledgableGeneration::new, false);
+    }
+
+    private <T> Flux<T> deliveries(String name, Function<Delivery, T> value, boolean finishOnReturn) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a subscription name must not be null or blank, was '" + name + "'");
+        }
+        Flux<Delivery> slots = Flux.create(sink -> attach(new Slot(name, sink), sink), FluxSink.OverflowStrategy.BUFFER);
         Function<? super Publisher<Delivery>, ? extends Publisher<T>> lift =
                 Operators.lift((scannable, actual) -> new DeliverySubscriber<T>(actual, value, finishOnReturn));
         return Flux.from(lift.apply(slots));
     }
 
-    private void attach(FluxSink<Delivery> sink, String name) {
-        Session connected;
+    private void attach(Slot slot, FluxSink<Delivery> sink) {
+        Connection held;
         try {
-            connected = acquire();
+            held = acquire();
         } catch (RuntimeException e) {
             sink.error(e);
             return;
         }
-        Session.Slot slot = new Session.Slot(name != null ? name : "subscriber-" + subscribers.incrementAndGet(), sink);
         sink.onDispose(() -> {
-            connected.detach(slot);
-            release(connected);
+            held.detach(slot);
+            held.release();
         });
+        held.attach(slot);
         try {
-            connected.attach(slot);
-        } catch (IllegalStateException e) {
-            sink.error(lastFailure.orElse(e));
+            held.watch();
+        } catch (RuntimeException e) {
+            sink.error(e);
         }
     }
 
     /**
      * Keeps the device watched, so that the handlers run, until the returned {@link Disposable} is
-     * disposed; after a device failure it reconnects with exponential backoff (from the retry delay to one
-     * minute), and until then {@link #status()} shows it disconnected.
+     * disposed or the receiver closed; after a device failure it reconnects with exponential backoff (from
+     * the retry delay to one minute), and until then {@link #status()} shows it disconnected. Each
+     * reconnection catches up on a generation missed meanwhile.
      *
      * @throws io.sysgenid.core.SysGenIdException (typed) if the device cannot be opened now
+     * @throws IllegalStateException if the receiver is closed
      */
     public Disposable start() {
-        Session first = acquire();
-        try {
-            return deliveries(Delivery::event, true, START_NAME)
-                    .retryWhen(Retry.backoff(Long.MAX_VALUE, settings.retryDelay().isZero()
-                            ? Duration.ofMillis(100) : settings.retryDelay()).maxBackoff(Duration.ofMinutes(1)))
-                    .subscribe(event -> { }, error -> { });
-        } finally {
-            release(first);
-        }
+        AtomicReference<Connection> first = new AtomicReference<>(acquireWatching());
+        Mono<Connection> hold = Mono.fromCallable(() -> {
+            Connection opened = first.getAndSet(null);
+            return opened != null ? opened : acquireWatching();
+        });
+        Duration delay = settings.retryDelay().isZero() ? Duration.ofMillis(100) : settings.retryDelay();
+        Disposable watching = Mono.usingWhen(hold, Connection::ended, held -> Mono.fromRunnable(held::release))
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, delay).maxBackoff(Duration.ofMinutes(1))
+                        .filter(error -> !isClosed()))
+                .subscribe(done -> { }, error -> { });
+        return Disposables.composite(watching, () -> {
+            Connection unused = first.getAndSet(null);
+            if (unused != null) {
+                unused.release();
+            }
+        });
     }
 
     // ---- handlers ----
 
     /**
-     * Adds a handler for the generations read from now on; it is held (strongly) until the returned
+     * Adds a handler for the rounds that start from now on; it is held (strongly) until the returned
      * {@link Disposable} is disposed.
      */
     public Disposable addHandler(GenerationHandler handler) {
         Objects.requireNonNull(handler, "handler");
-        handlers.add(handler);
-        return Disposables.composite(() -> handlers.remove(handler));
+        settings.handlers().add(handler);
+        return Disposables.composite(() -> settings.handlers().remove(handler));
     }
 
     /** The handlers, in the order they were added. */
     public List<GenerationHandler> handlers() {
-        return List.copyOf(handlers);
+        return List.copyOf(settings.handlers());
     }
 
     // ---- orchestration ----
 
-    /**
-     * {@link #orchestrate(Publisher, Publisher, Duration)} with nothing to pause or resume.
-     */
+    /** {@link #orchestrate(Publisher, Publisher, Duration)} with nothing to pause or resume. */
     public Mono<OrchestrationResult> orchestrate(Duration timeout) {
         return orchestrate(Mono.empty(), Mono.empty(), timeout);
     }
 
     /**
-     * The orchestrator's workflow after a clone or restore: subscribe to {@code pause}; make sure this
-     * process has acknowledged the current generation (its handlers and subscribers are done); wait, on the
-     * blocking scheduler, until every other tracked watcher has acknowledged or {@code timeout} has
-     * passed (WAIT_WATCHERS, waited again whenever a newer generation arrives meanwhile and this process
-     * has handled it); then subscribe to {@code resume}, which also runs if the wait fails or is
-     * cancelled. Holds the device connection for its duration.
+     * The orchestrator's workflow after a clone or restore: subscribe to {@code pause}; wait until this
+     * process has handled the device's current generation (its handlers and subscribers are done and it
+     * acknowledged); wait, on the blocking scheduler, until every other tracked watcher has acknowledged
+     * (WAIT_WATCHERS), starting over whenever a newer generation arrives; all within {@code timeout}; then
+     * subscribe to {@code resume}, which also runs if the wait fails or is cancelled. Holds the device
+     * connection for its duration.
      *
-     * @return the outcome, {@link OrchestrationResult#settled()} or timed out; errors if the device
-     *     cannot be opened or fails (after {@code resume})
+     * @return the outcome, {@link OrchestrationResult#settled()} or timed out; errors if the device cannot
+     *     be opened or fails (after {@code resume})
+     * @throws IllegalArgumentException if {@code timeout} is not positive
      */
     public Mono<OrchestrationResult> orchestrate(Publisher<?> pause, Publisher<?> resume, Duration timeout) {
         Objects.requireNonNull(pause, "pause");
@@ -201,16 +237,14 @@ public final class SysGenIdReceiver implements AutoCloseable {
         }
         Mono<Void> resumed = Mono.from(resume).then();
         return Mono.usingWhen(
-                Mono.fromCallable(this::acquire),
-                connected -> Mono.usingWhen(
-                        Mono.from(pause).then(Mono.just(connected)),
-                        paused -> new Orchestration(connected, timeout, settings.blocking()).run(),
+                Mono.fromCallable(this::acquireWatching),
+                held -> Mono.usingWhen(
+                        Mono.from(pause).then(Mono.just(held)),
+                        paused -> new Orchestration(held, timeout, Schedulers.boundedElastic()).run(),
                         paused -> resumed,
                         (paused, error) -> resumed,
                         paused -> resumed),
-                connected -> Mono.fromRunnable(() -> release(connected)),
-                (connected, error) -> Mono.fromRunnable(() -> release(connected)),
-                connected -> Mono.fromRunnable(() -> release(connected)));
+                held -> Mono.fromRunnable(held::release));
     }
 
     /**
@@ -222,7 +256,7 @@ public final class SysGenIdReceiver implements AutoCloseable {
      */
     public Mono<Void> forceUpdate(int minimum) {
         return Mono.fromRunnable(() -> {
-            Session connected = connectedSession();
+            Connection connected = connected();
             if (connected != null) {
                 connected.device().forceUpdate(minimum);
                 return;
@@ -237,44 +271,47 @@ public final class SysGenIdReceiver implements AutoCloseable {
 
     /** The receiver's state now. */
     public ReceiverStatus status() {
-        Session connected = connectedSession();
-        if (connected == null) {
-            return new ReceiverStatus(false, lastSource, Optional.empty(), Optional.empty(), OptionalInt.empty(),
-                    lastFailure);
+        Connection last;
+        synchronized (lock) {
+            last = connection;
         }
-        return new ReceiverStatus(true, Optional.of(connected.source()), Optional.of(connected.device().abi()),
-                Optional.of(connected.lastDelivered()), connected.unacknowledged(), Optional.empty());
+        Optional<GenerationEvent> handled = memory.handled();
+        if (last == null || !last.isLive()) {
+            return new ReceiverStatus(false, Optional.ofNullable(last).map(Connection::source), Optional.empty(),
+                    handled, OptionalInt.empty(), last == null ? Optional.empty() : last.failure());
+        }
+        return new ReceiverStatus(true, Optional.of(last.source()), Optional.of(last.device().abi()),
+                Optional.of(last.latest()), last.unacknowledged(), Optional.empty());
     }
 
     /** The generation in the connected device's counter page; empty when not connected. */
     public OptionalInt currentGeneration() {
-        Session connected = connectedSession();
+        Connection connected = connected();
         return connected == null ? OptionalInt.empty() : OptionalInt.of(connected.device().currentGeneration());
     }
 
     /** The device's watcher count; empty when not connected or when the kernel does not tell. */
     public OptionalInt watchers() {
-        Session connected = connectedSession();
+        Connection connected = connected();
         return connected == null ? OptionalInt.empty() : connected.device().watchers();
     }
 
     /** The device's outdated-watcher count; empty when not connected or when the kernel does not tell. */
     public OptionalInt outdatedWatchers() {
-        Session connected = connectedSession();
+        Connection connected = connected();
         return connected == null ? OptionalInt.empty() : connected.device().outdatedWatchers();
     }
 
     /**
-     * Ends every subscription (they complete), cancels the generation being handled (not acknowledged)
-     * and closes the device; later subscriptions error. Idempotent; does not block.
+     * Ends every subscription (they complete) and {@link #start()}, cancels the generation in hand (not
+     * acknowledged) and closes the device; later subscriptions error. Idempotent; does not block.
      */
     @Override
     public void close() {
-        Session ending;
+        Connection ending;
         synchronized (lock) {
             closed = true;
-            ending = session;
-            session = null;
+            ending = connection;
         }
         if (ending != null) {
             ending.end(null);
@@ -283,61 +320,56 @@ public final class SysGenIdReceiver implements AutoCloseable {
 
     @Override
     public String toString() {
-        Session connected = connectedSession();
+        Connection connected = connected();
         return "SysGenIdReceiver[" + (connected == null ? "not connected" : connected.source()) + ", "
-                + handlers.size() + " handler(s)]";
+                + settings.handlers().size() + " handler(s)]";
     }
 
     // ---- connections ----
 
-    private Session connectedSession() {
+    private boolean isClosed() {
         synchronized (lock) {
-            return session != null && session.isLive() ? session : null;
+            return closed;
         }
     }
 
-    /** Joins the live connection or opens one. */
-    private Session acquire() {
+    private Connection connected() {
+        synchronized (lock) {
+            return connection != null && connection.isLive() ? connection : null;
+        }
+    }
+
+    /** Holds the live connection, or opens one, and makes sure it watches the device. */
+    private Connection acquireWatching() {
+        Connection held = acquire();
+        try {
+            held.watch();
+        } catch (RuntimeException e) {
+            held.release();
+            throw e;
+        }
+        return held;
+    }
+
+    /** Holds the live connection, or opens one (the caller starts it watching). */
+    private Connection acquire() {
+        Connection opened;
         synchronized (lock) {
             if (closed) {
                 throw new IllegalStateException("this SysGenIdReceiver is closed");
             }
-            if (session == null || !session.isLive()) {
-                session = Session.open(settings);
-                lastSource = Optional.of(session.source());
-                lastFailure = Optional.empty();
-                settings.observers().connected(session.source(), session.device().abi(), session.lastDelivered());
+            if (connection != null && connection.tryHold()) {
+                return connection;
             }
-            session.hold();
-            return session;
+            opened = Connection.open(settings, memory);
+            opened.tryHold();
+            connection = opened;
         }
+        settings.observers().connected(opened.source(), opened.device().abi(), opened.latest());
+        return opened;
     }
 
-    private void release(Session connected) {
-        boolean last;
-        synchronized (lock) {
-            last = connected.unhold() && session == connected;
-            if (last) {
-                session = null;
-            }
-        }
-        if (last) {
-            connected.end(null);
-        }
-    }
-
-    /** A session's device failed: it ends, and the next subscription opens a new one. */
-    void failed(Session failed, Throwable cause) {
-        synchronized (lock) {
-            if (session == failed) {
-                session = null;
-            }
-            lastFailure = Optional.of(cause);
-        }
-        failed.end(cause);
-    }
-
-    /** What sessions need of their receiver. */
+    /** What connections need of their receiver. */
     record Settings(
             Supplier<SysGenIdDevice> opener,
             List<GenerationHandler> handlers,
@@ -345,18 +377,39 @@ public final class SysGenIdReceiver implements AutoCloseable {
             Duration defaultTimeout,
             Duration retryDelay,
             Supplier<Scheduler> timers,
-            Observers observers,
-            SysGenIdReceiver receiver) {
+            Observers observers) {
         Scheduler timer() {
             return timers.get();
         }
+    }
 
-        Scheduler blocking() {
-            return Schedulers.boundedElastic();
+    /** The last generation this receiver finished handling, across its connections. */
+    static final class Memory {
+        private final OptionalInt baseline;
+        private GenerationEvent handled; // guarded by this
+
+        Memory(OptionalInt baseline) {
+            this.baseline = baseline;
         }
 
-        void failed(Session session, Throwable cause) {
-            receiver.failed(session, cause);
+        /** The last handled; on the first connection, the baseline or else {@code current}. */
+        synchronized GenerationEvent handled(int current, String source) {
+            if (handled == null) {
+                handled = GenerationEvent.baseline(baseline.orElse(current), source);
+            }
+            return handled;
+        }
+
+        synchronized void handled(GenerationEvent event) {
+            handled = event;
+        }
+
+        synchronized Optional<GenerationEvent> handled() {
+            return Optional.ofNullable(handled);
+        }
+
+        synchronized int handledGeneration() {
+            return handled.generation();
         }
     }
 
@@ -369,6 +422,7 @@ public final class SysGenIdReceiver implements AutoCloseable {
         private Duration defaultTimeout = Duration.ofSeconds(30);
         private Duration retryDelay = Duration.ofSeconds(10);
         private Supplier<Scheduler> timer = Schedulers::parallel;
+        private OptionalInt baseline = OptionalInt.empty();
 
         private Builder() {
         }
@@ -411,8 +465,8 @@ public final class SysGenIdReceiver implements AutoCloseable {
         }
 
         /**
-         * How long to wait before running the handlers of a generation left outdated again, and before
-         * {@link #start()} reconnects (doubling up to a minute); default 10 s.
+         * How long to wait before trying a generation left outdated again, and before {@link #start()}
+         * reconnects (doubling up to a minute); default 10 s.
          */
         public Builder retryDelay(Duration delay) {
             if (delay.isNegative()) {
@@ -424,7 +478,7 @@ public final class SysGenIdReceiver implements AutoCloseable {
 
         /**
          * The scheduler that times handlers and subscribers; default {@link Schedulers#parallel()}, looked
-         * up for each generation (so StepVerifier's virtual time applies).
+         * up for each round (so StepVerifier's virtual time applies).
          */
         public Builder timer(Scheduler timer) {
             Objects.requireNonNull(timer, "timer");
@@ -432,51 +486,18 @@ public final class SysGenIdReceiver implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The generation this process's state was built for (unsigned), for a process that knows it (for
+         * example, read from the device before building its secrets): if the first connection finds
+         * another, it runs a round for it as a change. Default: the generation the first connection finds.
+         */
+        public Builder baseline(int generation) {
+            this.baseline = OptionalInt.of(generation);
+            return this;
+        }
+
         public SysGenIdReceiver build() {
             return new SysGenIdReceiver(this);
-        }
-    }
-
-    /** One run of {@link #orchestrate}'s wait. */
-    private static final class Orchestration {
-        private final Session session;
-        private final long deadline;
-        private final long start = System.nanoTime();
-        private final Scheduler blocking;
-
-        Orchestration(Session session, Duration timeout, Scheduler blocking) {
-            this.session = session;
-            this.deadline = start + timeout.toNanos();
-            this.blocking = blocking;
-        }
-
-        Mono<OrchestrationResult> run() {
-            return Mono.defer(this::attempt);
-        }
-
-        private Mono<OrchestrationResult> attempt() {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return Mono.fromCallable(() -> result(WaitResult.TIMED_OUT, session.unacknowledged().isEmpty()));
-            }
-            long acknowledgedBefore = session.acknowledgedCount();
-            return Mono.fromCallable(() -> session.device().waitWatchers(Duration.ofNanos(left)))
-                    .subscribeOn(blocking)
-                    .flatMap(waited -> switch (waited) {
-                        case ALL_ACKED -> Mono.fromCallable(() -> result(WaitResult.ALL_ACKED, true));
-                        case TIMED_OUT -> Mono.fromCallable(() -> result(WaitResult.TIMED_OUT, true));
-                        case SELF_OUTDATED -> session.acknowledgedMoreThan(acknowledgedBefore)
-                                .timeout(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())), blocking)
-                                .flatMap(acknowledged -> attempt())
-                                .onErrorResume(java.util.concurrent.TimeoutException.class,
-                                        e -> Mono.fromCallable(() -> result(WaitResult.TIMED_OUT, false)));
-                    });
-        }
-
-        private OrchestrationResult result(WaitResult result, boolean selfAcknowledged) {
-            return new OrchestrationResult(result, session.device().currentGeneration(),
-                    session.device().outdatedWatchers(), selfAcknowledged,
-                    Duration.ofNanos(System.nanoTime() - start));
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.sysgenid.reactor;
 
-import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -21,16 +20,6 @@ final class Eventually {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
             }
-        }
-    }
-
-    /** Sleeps for an observation window in which nothing must happen. */
-    static void window() {
-        try {
-            Thread.sleep(Duration.ofMillis(150).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.OptionalInt;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -67,9 +68,15 @@ class OrchestrationTest {
     }
 
     @Test
-    void timesOutWhenAnotherWatcherNeverAcknowledgesAndStillResumes() {
+    void aChangeMissedWhileDisconnectedIsHandledBeforeWaitingAndATimeoutStillResumes() {
+        AtomicInteger handled = new AtomicInteger();
+        receiver.close();
+        receiver = SysGenIdReceiver.builder().device(simulator::open)
+                .handler(GenerationHandler.of("count", event -> Mono.fromRunnable(handled::incrementAndGet))).build();
+        receiver.start().dispose(); // connected once, at generation 0
+        Eventually.until(() -> simulator.openFiles() == 0, () -> "disconnected");
         otherWatcher();
-        int generation = simulator.bump();
+        int generation = simulator.bump(); // while this process has no file open
         StepVerifier.create(receiver.orchestrate(pause, resume, Duration.ofMillis(300)))
                 .assertNext(result -> {
                     assertEquals(WaitResult.TIMED_OUT, result.result());
@@ -79,8 +86,30 @@ class OrchestrationTest {
                     assertTrue(result.waited().compareTo(Duration.ofMillis(300)) >= 0, result::toString);
                 })
                 .verifyComplete();
+        assertEquals(1, handled.get(), "this process handled the change it had missed before saying so");
         assertEquals(List.of("pause", "resume"), List.copyOf(steps));
         Eventually.until(() -> simulator.openFiles() == 1, () -> "the orchestration's connection closed");
+    }
+
+    @Test
+    void onTheFirstConnectionTheBaselineGivenDecidesWhetherTheCurrentGenerationIsAChange() {
+        AtomicInteger handled = new AtomicInteger();
+        receiver.close();
+        receiver = SysGenIdReceiver.builder().device(simulator::open).baseline(0)
+                .handler(GenerationHandler.of("count", event -> Mono.fromRunnable(handled::incrementAndGet))).build();
+        simulator.bump();
+        StepVerifier.create(receiver.orchestrate(pause, resume, LONG))
+                .assertNext(result -> assertTrue(result.settled() && result.selfAcknowledged(), result::toString))
+                .verifyComplete();
+        assertEquals(1, handled.get());
+
+        SysGenIdReceiver noBaseline = SysGenIdReceiver.builder().device(simulator::open)
+                .handler(GenerationHandler.of("count", event -> Mono.fromRunnable(handled::incrementAndGet))).build();
+        StepVerifier.create(noBaseline.events().take(1))
+                .assertNext(first -> assertTrue(first.replay() && first.generation() == 1, first::toString))
+                .verifyComplete();
+        assertEquals(1, handled.get(), "without a baseline the first connection starts from what it finds");
+        noBaseline.close();
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -131,9 +132,17 @@ class ReceiverLifecycleTest {
         assertInstanceOf(SysGenIdException.class, failed.lastFailure().orElseThrow());
         awaitReleased(descriptors);
 
-        int generation = simulator.generation();
+        int generation = simulator.generation(); // the read of it failed: never handled
         StepVerifier.create(receiver.events())
-                .assertNext(current -> assertEquals(generation, current.generation()))
+                .assertNext(replay -> {
+                    assertEquals(generation - 1, replay.generation(), "the last generation handled");
+                    assertTrue(replay.replay());
+                })
+                .assertNext(caughtUp -> {
+                    assertEquals(generation, caughtUp.generation(), "the reconnection catches up");
+                    assertTrue(caughtUp.isChange());
+                    assertEquals(OptionalInt.of(generation - 1), caughtUp.previous());
+                })
                 .then(() -> assertEquals(1, simulator.openFiles()))
                 .then(simulator::bump)
                 .assertNext(change -> assertEquals(generation + 1, change.generation()))
@@ -181,7 +190,7 @@ class ReceiverLifecycleTest {
                 .retryDelay(Duration.ofMillis(20)).observer(recorder).build();
         Disposable watching = started.start();
         Recorder.next(recorder.connected, "connected");
-        simulator.failNext(SimulatedOperation.READ, EIO);
+        simulator.failNext(SimulatedOperation.ACK, EIO); // the watcher may catch up on the bump without a read
         simulator.bump();
         assertTrue(Recorder.next(recorder.disconnected, "the failure").isPresent());
         Recorder.next(recorder.connected, "reconnected");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sysgenid.core.ListenerFailurePolicy;
+import io.sysgenid.core.sim.SimulatedJournal;
 import io.sysgenid.core.sim.SimulatedSysGenId;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +33,7 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 class SysGenIdReceiverTest {
     private static final Duration LONG = Recorder.LONG;
 
-    private final SimulatedSysGenId simulator = SimulatedSysGenId.create();
+    private final SimulatedSysGenId simulator = SimulatedSysGenId.builder().journal(true).build();
     private final Recorder recorder = new Recorder();
     private SysGenIdReceiver receiver;
 
@@ -111,7 +112,9 @@ class SysGenIdReceiverTest {
                 .then(() -> StepVerifier.create(receiver.events().take(1))
                         .assertNext(late -> {
                             assertEquals(start + 1, late.generation(), "a late subscriber gets the latest first");
-                            assertTrue(late.isChange());
+                            assertFalse(late.isChange(), "as a replay, never as a change");
+                            assertTrue(late.replay());
+                            assertEquals(OptionalInt.of(start), late.previous());
                         })
                         .verifyComplete())
                 .then(() -> assertEquals(1, simulator.openFiles(), "one device file for every subscriber"))
@@ -123,48 +126,59 @@ class SysGenIdReceiverTest {
 
     @Test
     void handlersRunInPhasesAndTheAcknowledgementWaitsForEveryHandlerAndSubscriber() {
+        // Every step is placed in the order the simulator's journal keeps, so "later" is checked after the
+        // fact instead of by watching a quiet window.
         Gate early = new Gate();
         Gate late = new Gate();
+        BlockingQueue<Long> lateInvoked = new LinkedBlockingQueue<>();
         receiver(b -> b.handler(early.handler("early-a", -1)).handler(early.handler("early-b", -1))
-                .handler(late.handler("late", 5)));
+                .handler(GenerationHandler.of("late", 5, null, event -> {
+                    lateInvoked.add(simulator.journal().tick());
+                    return late.handler("late", 5).handle(event);
+                })));
         BlockingQueue<AcknowledgableGeneration> received = new LinkedBlockingQueue<>();
-        Disposable subscription = receiver.receive().subscribe(received::add);
+        BlockingQueue<Long> receivedAt = new LinkedBlockingQueue<>();
+        Disposable subscription = receiver.receive().subscribe(g -> {
+            receivedAt.add(simulator.journal().tick());
+            received.add(g);
+        });
         assertFalse(Recorder.next(received, "the current generation").isAwaited());
+        Recorder.next(receivedAt, "its time");
 
         int generation = simulator.bump();
         assertEquals(generation, early.nextInvocation());
         assertEquals(generation, early.nextInvocation(), "the same phase runs concurrently");
-        Eventually.window();
-        assertTrue(late.invoked.isEmpty(), "a later phase waits for the earlier one");
+        long firstReleased = simulator.journal().tick();
         early.release();
-        Eventually.window();
-        assertTrue(late.invoked.isEmpty(), "a later phase waits for all of the earlier one");
-        assertTrue(received.isEmpty(), "subscribers come after the handlers");
+        long secondReleased = simulator.journal().tick();
         early.release();
         assertEquals(generation, late.nextInvocation());
-        Eventually.window();
-        assertTrue(received.isEmpty());
+        long lateAt = Recorder.next(lateInvoked, "the late phase");
+        assertTrue(lateAt > secondReleased && secondReleased > firstReleased,
+                "a later phase waits for all of the earlier one");
+        long lateReleased = simulator.journal().tick();
         late.release();
 
         AcknowledgableGeneration delivered = Recorder.next(received, "the change");
+        assertTrue(Recorder.next(receivedAt, "its time") > lateReleased, "subscribers come after the handlers");
         assertEquals(generation, delivered.event().generation());
         assertTrue(delivered.isAwaited());
-        Eventually.window();
-        assertEquals(1, simulator.outdatedWatchers(), "not acknowledged before the subscriber is done");
-        assertEquals(0, simulator.writes());
         assertEquals(OptionalInt.of(generation), receiver.status().unacknowledged());
 
+        long acknowledgedAt = simulator.journal().tick();
         delivered.acknowledge();
         delivered.acknowledge();
         awaitAcknowledged();
         assertEquals(generation, recorder.nextAcknowledged().generation());
+        List<SimulatedJournal.Entry> writes = simulator.journal().entries().stream()
+                .filter(e -> e.kind() != SimulatedJournal.Kind.CHANGE && e.kind() != SimulatedJournal.Kind.OPEN).toList();
+        assertEquals(1, writes.size(), "exactly one acknowledgement: " + writes);
+        assertEquals(SimulatedJournal.Kind.ACK, writes.get(0).kind());
+        assertTrue(writes.get(0).sequence() > acknowledgedAt, "not acknowledged before the subscriber was done");
         Eventually.until(() -> receiver.status().unacknowledged().isEmpty(), () -> "status up to date");
-        Eventually.window();
-        assertEquals(1, simulator.writes(), "exactly one acknowledgement");
-        assertTrue(recorder.acknowledged.isEmpty());
         List<String> succeeded = List.of(recorder.nextOutcome(), recorder.nextOutcome(), recorder.nextOutcome(),
                 recorder.nextOutcome()).stream().map(o -> o.name() + ":" + o.result()).sorted().toList();
-        assertEquals(List.of("early-a:SUCCESS", "early-b:SUCCESS", "late:SUCCESS", "subscriber-1:SUCCESS"), succeeded);
+        assertEquals(List.of("early-a:SUCCESS", "early-b:SUCCESS", "late:SUCCESS", "subscriber:SUCCESS"), succeeded);
         subscription.dispose();
     }
 
@@ -173,17 +187,20 @@ class SysGenIdReceiverTest {
         receiver(b -> b);
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch leave = new CountDownLatch(1);
+        BlockingQueue<Long> returnedAt = new LinkedBlockingQueue<>();
         Disposable subscription = receiver.events().filter(GenerationEvent::isChange).subscribe(event -> {
             inside.countDown();
             await(leave, "the test lets the subscriber return");
+            returnedAt.add(simulator.journal().tick());
         });
-        simulator.bump();
+        int generation = simulator.bump();
         await(inside, "the subscriber got the change");
-        Eventually.window();
-        assertEquals(1, simulator.outdatedWatchers());
-        assertEquals(0, simulator.writes());
         leave.countDown();
         awaitAcknowledged();
+        long acknowledgedAt = simulator.journal().entries().stream()
+                .filter(e -> e.kind() == SimulatedJournal.Kind.ACK && e.generation() == generation)
+                .mapToLong(SimulatedJournal.Entry::sequence).findFirst().orElseThrow();
+        assertTrue(acknowledgedAt > Recorder.next(returnedAt, "returned"), "acknowledged only after onNext returned");
         subscription.dispose();
     }
 
@@ -209,7 +226,7 @@ class SysGenIdReceiverTest {
                 case "broken" -> assertEquals("no entropy", outcome.cause().orElseThrow().getMessage());
                 case "throws" -> assertEquals("bad state", outcome.cause().orElseThrow().getMessage());
                 case "null" -> assertTrue(outcome.cause().orElseThrow().getMessage()
-                        .contains("handler null returned null"), outcome::toString);
+                        .contains("handler 'null' returned null"), outcome::toString);
                 case "healthy" -> assertEquals(HandlerOutcome.Result.SUCCESS, outcome.result());
                 default -> throw new AssertionError(outcome);
             }
@@ -247,8 +264,8 @@ class SysGenIdReceiverTest {
         awaitAcknowledged();
         assertEquals(List.of(generation, generation), List.of(Recorder.next(seen, "first"), Recorder.next(seen, "retry")));
         assertEquals(generation, Recorder.next(delivered, "the change").generation());
-        Eventually.window();
-        assertTrue(delivered.isEmpty(), "a retry runs the handlers again, not the subscribers");
+        assertEquals(generation, recorder.nextAcknowledged().generation());
+        assertTrue(delivered.isEmpty(), "a retry involves the parties that failed: not this subscriber");
         assertEquals(1, recorder.read.size(), "a retry is not a new generation");
         assertEquals(1, simulator.writes());
         subscription.dispose();
@@ -265,8 +282,7 @@ class SysGenIdReceiverTest {
         int generation = simulator.bump();
         assertEquals(generation, slow.nextInvocation());
         assertEquals("quick", recorder.nextOutcome().name());
-        time.advanceTimeBy(Duration.ofMillis(1999));
-        Eventually.window();
+        time.advanceTimeBy(Duration.ofMillis(1999)); // runs what falls due, on this thread
         assertTrue(recorder.outcomes.isEmpty(), "not timed out before its timeout");
         assertEquals(1, simulator.outdatedWatchers());
         time.advanceTimeBy(Duration.ofMillis(1));
@@ -295,7 +311,7 @@ class SysGenIdReceiverTest {
                 .thenCancel()
                 .verify(LONG);
         HandlerOutcome outcome = recorder.nextOutcome();
-        assertEquals("subscriber-1", outcome.name());
+        assertEquals(SysGenIdReceiver.DEFAULT_SUBSCRIBER_NAME, outcome.name());
         assertEquals(HandlerOutcome.Result.TIMEOUT, outcome.result());
     }
 
@@ -306,7 +322,7 @@ class SysGenIdReceiverTest {
                 .subscribe(g -> g.reject(new IllegalStateException("cannot rebuild")));
         simulator.bump();
         List<HandlerOutcome> failures = Recorder.next(recorder.leftOutdated, "left outdated");
-        assertEquals("subscriber-1", failures.get(0).name());
+        assertEquals(SysGenIdReceiver.DEFAULT_SUBSCRIBER_NAME, failures.get(0).name());
         assertEquals("cannot rebuild", failures.get(0).cause().orElseThrow().getMessage());
         assertEquals(1, simulator.outdatedWatchers());
         subscription.dispose();
@@ -335,10 +351,11 @@ class SysGenIdReceiverTest {
         awaitAcknowledged();
         assertEquals(start + 10_001, last);
         assertEquals(2, recorder.read.size(), "two generations handled for 10,001 changes");
-        Eventually.until(() -> simulator.writes() == 2, () -> "writes: " + simulator.writes());
-        Eventually.window();
-        assertEquals(2, simulator.writes(), "the first generation's, refused, and the latest's");
         assertEquals(last, recorder.nextAcknowledged().generation());
+        assertEquals(List.of(SimulatedJournal.Kind.REFUSED_ACK, SimulatedJournal.Kind.ACK),
+                simulator.journal().entries().stream().map(SimulatedJournal.Entry::kind)
+                        .filter(k -> k.name().endsWith("ACK")).toList(),
+                "the first generation's, refused, and the latest's");
         assertTrue(recorder.acknowledged.isEmpty());
         subscription.dispose();
     }

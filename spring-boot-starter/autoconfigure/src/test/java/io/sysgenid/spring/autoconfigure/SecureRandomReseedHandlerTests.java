@@ -18,7 +18,7 @@ import reactor.test.StepVerifier;
 /** Reseeding: reseed() where the algorithm supports it, fresh kernel bytes otherwise. */
 class SecureRandomReseedHandlerTests {
     private static final GenerationEvent EVENT =
-            new GenerationEvent(2, OptionalInt.of(1), Instant.EPOCH, "/dev/sysgenid (simulated)");
+            new GenerationEvent(2, OptionalInt.of(1), false, Instant.EPOCH, "/dev/sysgenid (simulated)");
 
     /** Records how it was reseeded. */
     static final class Recording extends SecureRandom {
