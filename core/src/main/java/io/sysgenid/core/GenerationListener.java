@@ -22,7 +22,12 @@ public interface GenerationListener {
      */
     CompletionStage<?> onGeneration(int generation);
 
-    /** A listener that does all its work in {@code action}, on the watcher's thread. */
+    /**
+     * A listener that does all its work in {@code action}, on the watcher's thread.
+     *
+     * @param action handles the generation; the listener completes when it returns
+     * @return the listener
+     */
     static GenerationListener synchronous(IntConsumer action) {
         return generation -> {
             action.accept(generation);

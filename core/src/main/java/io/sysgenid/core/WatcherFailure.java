@@ -2,7 +2,7 @@ package io.sysgenid.core;
 
 /** A failure a {@link GenerationWatcher} reports to its failure handler. */
 public sealed interface WatcherFailure permits WatcherFailure.ListenerFailed, WatcherFailure.DeviceFailed {
-    /** What went wrong. */
+    /** {@return what went wrong} */
     Throwable cause();
 
     /**
