@@ -8,6 +8,8 @@ public class PermissionDeniedException extends SysGenIdException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception; the core's device code does, with the message it composed.
+     *
      * @param message the whole message (operation, path, errno and advice)
      * @param operation the operation that failed
      * @param path the device path

@@ -21,6 +21,8 @@ public class SysGenIdException extends RuntimeException {
     private final int errno;
 
     /**
+     * Creates the exception; the core's device code does, with the message it composed.
+     *
      * @param message the whole message (operation, path, errno and advice)
      * @param operation the operation that failed, for example {@code "open"}
      * @param path the device path
