@@ -15,6 +15,8 @@ import java.util.function.IntConsumer;
 @FunctionalInterface
 public interface GenerationListener {
     /**
+     * Handles {@code generation}, or starts handling it and tells when done through the returned stage.
+     *
      * @param generation the new generation (unsigned 32-bit; compare with {@code !=})
      * @return a stage that completes when the generation is handled; completing exceptionally, throwing or
      *     returning null is a failure, reported and then handled by the watcher's
@@ -22,7 +24,12 @@ public interface GenerationListener {
      */
     CompletionStage<?> onGeneration(int generation);
 
-    /** A listener that does all its work in {@code action}, on the watcher's thread. */
+    /**
+     * A listener that does all its work in {@code action}, on the watcher's thread.
+     *
+     * @param action handles the generation; the listener completes when it returns
+     * @return the listener
+     */
     static GenerationListener synchronous(IntConsumer action) {
         return generation -> {
             action.accept(generation);

@@ -145,33 +145,47 @@ public final class GenerationWatcher implements AutoCloseable {
         return this;
     }
 
-    /** A builder for a watcher of {@code device}. */
+    /**
+     * A builder for a watcher of {@code device}.
+     *
+     * @param device the device to watch
+     * @return a new builder
+     */
     public static Builder builder(SysGenIdDevice device) {
         return new Builder(device);
     }
 
-    /** Adds a listener; it receives the generations dispatched from now on. */
+    /**
+     * Adds a listener; it receives the generations dispatched from now on.
+     *
+     * @param listener the listener to add
+     */
     public void addListener(GenerationListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    /** Removes a listener; a dispatch in progress still waits for it. @return whether it was registered */
+    /**
+     * Removes a listener; a dispatch in progress still waits for it.
+     *
+     * @param listener the listener to remove
+     * @return whether it was registered
+     */
     public boolean removeListener(GenerationListener listener) {
         return listeners.remove(listener);
     }
 
-    /** The device watched. */
+    /** {@return the device watched} */
     public SysGenIdDevice device() {
         return device;
     }
 
-    /** The loop's counters so far. */
+    /** {@return the loop's counters so far} */
     public WatcherStats stats() {
         return new WatcherStats(wakeups, reads, dispatches, acknowledgements, refusedAcknowledgements,
                 listenerFailures, deviceFailures);
     }
 
-    /** True until {@link #close()} is called or the watcher stops on a fatal failure. */
+    /** {@return true until {@link #close()} is called or the watcher stops on a fatal failure} */
     public boolean isRunning() {
         return !closing && thread.isAlive();
     }
@@ -537,7 +551,12 @@ public final class GenerationWatcher implements AutoCloseable {
             this.device = Objects.requireNonNull(device, "device");
         }
 
-        /** Adds a listener (more can be added to the running watcher). */
+        /**
+         * Adds a listener (more can be added to the running watcher).
+         *
+         * @param listener the listener to add
+         * @return this builder
+         */
         public Builder listener(GenerationListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
@@ -546,19 +565,32 @@ public final class GenerationWatcher implements AutoCloseable {
         /**
          * The provider of the selector and the channel; default: a new
          * {@link io.sysgenid.core.epoll.EpollSelectorProvider}.
+         *
+         * @param provider the selector provider
+         * @return this builder
          */
         public Builder selectorProvider(SelectorProvider provider) {
             this.selectorProvider = Objects.requireNonNull(provider, "provider");
             return this;
         }
 
-        /** What to do when a listener fails; default {@link ListenerFailurePolicy#ACK_ANYWAY}. */
+        /**
+         * What to do when a listener fails; default {@link ListenerFailurePolicy#ACK_ANYWAY}.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
         public Builder failurePolicy(ListenerFailurePolicy policy) {
             this.failurePolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
-        /** How long to wait before dispatching again after a failure; default 1 s. */
+        /**
+         * How long to wait before dispatching again after a failure; default 1 s.
+         *
+         * @param delay the delay, zero or positive
+         * @return this builder
+         */
         public Builder retryDelay(Duration delay) {
             Objects.requireNonNull(delay, "delay");
             if (delay.isNegative()) {
@@ -568,7 +600,12 @@ public final class GenerationWatcher implements AutoCloseable {
             return this;
         }
 
-        /** Receives every failure, on the watcher's thread; default: log a warning. */
+        /**
+         * Receives every failure, on the watcher's thread; default: log a warning.
+         *
+         * @param handler the failure handler
+         * @return this builder
+         */
         public Builder failureHandler(Consumer<? super WatcherFailure> handler) {
             this.failureHandler = Objects.requireNonNull(handler, "handler");
             return this;
@@ -577,6 +614,9 @@ public final class GenerationWatcher implements AutoCloseable {
         /**
          * Told, on the watcher's thread, each generation the device has accepted an acknowledgement for;
          * default: nothing. It must not block. What it throws is logged and ignored.
+         *
+         * @param handler the acknowledgement handler
+         * @return this builder
          */
         public Builder acknowledgementHandler(IntConsumer handler) {
             this.acknowledgementHandler = Objects.requireNonNull(handler, "handler");
@@ -592,6 +632,9 @@ public final class GenerationWatcher implements AutoCloseable {
          * meanwhile it is refused and the newer one is read and dispatched). Under
          * {@link ListenerFailurePolicy#LEAVE_OUTDATED} a failed catch-up is dispatched again after the retry
          * delay. Default: none, the generation found at start is taken as handled.
+         *
+         * @param generation the generation last handled (unsigned)
+         * @return this builder
          */
         public Builder lastHandled(int generation) {
             this.lastHandled = OptionalInt.of(generation);
@@ -601,6 +644,10 @@ public final class GenerationWatcher implements AutoCloseable {
         /**
          * How long {@link GenerationWatcher#close()} waits for the thread before interrupting it; default
          * 5 s.
+         *
+         * @param timeout zero or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is negative
          */
         public Builder closeTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
@@ -611,7 +658,12 @@ public final class GenerationWatcher implements AutoCloseable {
             return this;
         }
 
-        /** Whether closing the watcher closes the device too; default false. */
+        /**
+         * Whether closing the watcher closes the device too; default false.
+         *
+         * @param owns true to close the device with the watcher
+         * @return this builder
+         */
         public Builder ownsDevice(boolean owns) {
             this.ownsDevice = owns;
             return this;
@@ -620,6 +672,7 @@ public final class GenerationWatcher implements AutoCloseable {
         /**
          * Registers the device with a new selector and starts the thread.
          *
+         * @return the running watcher
          * @throws SysGenIdException if the device cannot give a channel
          * @throws UncheckedIOException if the selector cannot be opened or the channel registered
          * @throws IllegalStateException if the device is closed

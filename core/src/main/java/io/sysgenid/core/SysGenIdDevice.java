@@ -40,6 +40,7 @@ public interface SysGenIdDevice extends AutoCloseable {
     /**
      * Opens {@link #DEFAULT_PATH}.
      *
+     * @return the open device
      * @see #open(Path)
      */
     static SysGenIdDevice open() {
@@ -52,6 +53,8 @@ public interface SysGenIdDevice extends AutoCloseable {
      * or ENOTTY → {@link SysGenIdAbi#DEPLOYED}, and {@code SET_WATCHER_TRACKING(1)} is issued so that
      * orchestrators wait for this file.
      *
+     * @param path the device file
+     * @return the open device
      * @throws DeviceNotFoundException if the path does not exist or no driver answers it
      * @throws PermissionDeniedException if the process may not open it read-write
      * @throws UnsupportedAbiException if the file answers neither ioctl family (not a sysgenid device)
@@ -61,10 +64,10 @@ public interface SysGenIdDevice extends AutoCloseable {
         return DeviceHandle.open(LibcDeviceFile.open(path));
     }
 
-    /** The device path, for messages. */
+    /** {@return the device path, for messages} */
     String path();
 
-    /** The ioctl family found at open. */
+    /** {@return the ioctl family found at open} */
     SysGenIdAbi abi();
 
     /**
@@ -72,6 +75,7 @@ public interface SysGenIdDevice extends AutoCloseable {
      * every call until {@link #ack(int)}), empty if it is up to date. A read never acknowledges; on this
      * project's module it makes the file a watcher.
      *
+     * @return the generation to handle, or empty if this file is up to date
      * @throws SysGenIdException if the read fails otherwise than with EAGAIN
      */
     OptionalInt readGeneration();
@@ -80,6 +84,7 @@ public interface SysGenIdDevice extends AutoCloseable {
      * Acknowledges {@code generation} (writes it). Acknowledging the current value of an up-to-date file
      * is a no-op that succeeds.
      *
+     * @param generation the generation handled, as read
      * @return true if acknowledged; false if {@code generation} is not the current one (EINVAL), typically
      *     because a newer generation arrived: read again and handle that one
      * @throws SysGenIdException if the write fails otherwise
@@ -94,6 +99,7 @@ public interface SysGenIdDevice extends AutoCloseable {
      *
      * @param timeout positive; sent in milliseconds, rounded up, at most {@link Integer#MAX_VALUE} ms
      *     (the kernel reads 0 as "forever", which this method never sends)
+     * @return why the wait ended
      * @throws IllegalArgumentException if {@code timeout} is zero or negative
      * @throws SysGenIdException if the ioctl fails otherwise
      */
@@ -103,6 +109,7 @@ public interface SysGenIdDevice extends AutoCloseable {
      * Moves the generation to max({@code minimum}, current + 1) (unsigned): it always moves by at least
      * one. Uses {@code FORCE_GEN_UPDATE} (v4) or {@code TRIGGER_GEN_UPDATE} (deployed).
      *
+     * @param minimum the least generation to move to (unsigned)
      * @throws PermissionDeniedException without CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN (EACCES)
      * @throws SysGenIdException if the ioctl fails otherwise
      */
@@ -128,6 +135,7 @@ public interface SysGenIdDevice extends AutoCloseable {
      * Starts ({@code true}) or stops ({@code false}) counting this file as a watcher
      * ({@code SET_WATCHER_TRACKING}). A file that stops being a watcher is no longer waited for.
      *
+     * @param tracking whether the kernel counts this file as a watcher
      * @throws UnsupportedAbiException on a v4-only kernel, where every open file is a watcher
      * @throws SysGenIdException if the ioctl fails otherwise
      */
@@ -137,6 +145,8 @@ public interface SysGenIdDevice extends AutoCloseable {
      * The current generation, read from the mapped counter page: no system call, the cost of a volatile
      * read. It says "changed" reliably but never "certainly unchanged": the hypervisor's change can reach
      * the counter late. Reading it does not make the file a watcher and does not acknowledge anything.
+     *
+     * @return the generation in the counter page
      */
     int currentGeneration();
 
@@ -151,11 +161,13 @@ public interface SysGenIdDevice extends AutoCloseable {
      * the selector first, or cancel the key and run a selection operation before closing the channel
      * alone, or a level-triggered ready device keeps waking that selector.
      *
+     * @param provider the selector provider the channel is for
+     * @return the new channel
      * @throws SysGenIdException if the descriptor cannot be duplicated
      */
     NativeDeviceChannel openChannel(SelectorProvider provider);
 
-    /** False once {@link #close()} was called. */
+    /** {@return false once {@link #close()} was called} */
     boolean isOpen();
 
     /**

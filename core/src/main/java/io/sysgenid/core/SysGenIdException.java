@@ -13,11 +13,16 @@ import java.util.OptionalInt;
 public class SysGenIdException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The operation that failed. */
     private final String operation;
+    /** The device path. */
     private final String path;
+    /** The errno, or 0 when the failure did not come from a system call. */
     private final int errno;
 
     /**
+     * Creates the exception; the core's device code does, with the message it composed.
+     *
      * @param message the whole message (operation, path, errno and advice)
      * @param operation the operation that failed, for example {@code "open"}
      * @param path the device path
@@ -30,17 +35,17 @@ public class SysGenIdException extends RuntimeException {
         this.errno = errno;
     }
 
-    /** The operation that failed, for example {@code "open"} or {@code "ioctl SYSGENID_WAIT_WATCHERS (0x2d02)"}. */
+    /** {@return the operation that failed, for example {@code "open"} or {@code "ioctl SYSGENID_WAIT_WATCHERS (0x2d02)"}} */
     public String operation() {
         return operation;
     }
 
-    /** The device path, for example {@code "/dev/sysgenid"}. */
+    /** {@return the device path, for example {@code "/dev/sysgenid"}} */
     public String path() {
         return path;
     }
 
-    /** The errno the kernel returned, empty when the failure did not come from a system call. */
+    /** {@return the errno the kernel returned, empty when the failure did not come from a system call} */
     public OptionalInt errno() {
         return errno == 0 ? OptionalInt.empty() : OptionalInt.of(errno);
     }

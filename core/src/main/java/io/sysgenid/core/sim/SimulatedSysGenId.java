@@ -75,11 +75,12 @@ public final class SimulatedSysGenId implements AutoCloseable {
         this.journal = new SimulatedJournal(builder.journal);
     }
 
-    /** A simulated {@link SimulatedKernel#MODULE module} at generation 0, privileged. */
+    /** {@return a simulated {@link SimulatedKernel#MODULE module} at generation 0, privileged} */
     public static SimulatedSysGenId create() {
         return builder().build();
     }
 
+    /** {@return a builder of a simulated device} */
     public static Builder builder() {
         return new Builder();
     }
@@ -88,6 +89,7 @@ public final class SimulatedSysGenId implements AutoCloseable {
      * Opens a new file of the device (up to date, not yet a watcher except on {@link SimulatedKernel#SEED_V4})
      * and returns its handle.
      *
+     * @return the handle of the new file
      * @throws io.sysgenid.core.SysGenIdException (typed) if an OPEN failure was injected, as the real open
      *     would throw it
      * @throws IllegalStateException if the simulator is closed
@@ -122,17 +124,21 @@ public final class SimulatedSysGenId implements AutoCloseable {
         throw new IllegalStateException(path + ": the simulator is closed");
     }
 
-    /** The kernel this simulator behaves like. */
+    /** {@return the kernel this simulator behaves like} */
     public SimulatedKernel kernel() {
         return kernel;
     }
 
-    /** The current generation. */
+    /** {@return the current generation} */
     public int generation() {
         return counter;
     }
 
-    /** A VM generation change: the generation moves by one. @return the new generation */
+    /**
+     * A VM generation change: the generation moves by one.
+     *
+     * @return the new generation
+     */
     public int bump() {
         return forceUpdate(0);
     }
@@ -141,6 +147,7 @@ public final class SimulatedSysGenId implements AutoCloseable {
      * Moves the generation to max({@code minimum}, current + 1) (unsigned), as the privileged ioctl does,
      * whatever {@link #setPrivileged(boolean)} says.
      *
+     * @param minimum the least generation to move to (unsigned)
      * @return the new generation
      */
     public int forceUpdate(int minimum) {
@@ -153,7 +160,7 @@ public final class SimulatedSysGenId implements AutoCloseable {
         }
     }
 
-    /** How many files are watchers now (always known here, whatever the simulated kernel publishes). */
+    /** {@return how many files are watchers now (always known here, whatever the simulated kernel publishes)} */
     public int watchers() {
         lock.lock();
         try {
@@ -163,7 +170,7 @@ public final class SimulatedSysGenId implements AutoCloseable {
         }
     }
 
-    /** How many watchers are outdated now. */
+    /** {@return how many watchers are outdated now} */
     public int outdatedWatchers() {
         lock.lock();
         try {
@@ -173,7 +180,7 @@ public final class SimulatedSysGenId implements AutoCloseable {
         }
     }
 
-    /** How many files are open. */
+    /** {@return how many files are open} */
     public int openFiles() {
         lock.lock();
         try {
@@ -183,17 +190,17 @@ public final class SimulatedSysGenId implements AutoCloseable {
         }
     }
 
-    /** The record of changes and acknowledgements (empty unless the builder asked to keep it). */
+    /** {@return the record of changes and acknowledgements (empty unless the builder asked to keep it)} */
     public SimulatedJournal journal() {
         return journal;
     }
 
-    /** How many reads all handles have made (to check that a reader does not spin). */
+    /** {@return how many reads all handles have made (to check that a reader does not spin)} */
     public long reads() {
         return reads.get();
     }
 
-    /** How many acknowledgements (writes) all handles have made, accepted or not. */
+    /** {@return how many acknowledgements (writes) all handles have made, accepted or not} */
     public long writes() {
         return writes.get();
     }
@@ -202,6 +209,7 @@ public final class SimulatedSysGenId implements AutoCloseable {
      * Blocks until no watcher is outdated or {@code timeout} passes, like an orchestrator's wait without
      * a file of its own.
      *
+     * @param timeout how long to wait at most
      * @return true if no watcher is outdated
      * @throws InterruptedException if the calling thread is interrupted
      */
@@ -221,7 +229,11 @@ public final class SimulatedSysGenId implements AutoCloseable {
         }
     }
 
-    /** Whether handles may bump the generation (otherwise their FORCE/TRIGGER ioctl is EACCES). */
+    /**
+     * Whether handles may bump the generation (otherwise their FORCE/TRIGGER ioctl is EACCES).
+     *
+     * @param privileged true to let handles bump the generation
+     */
     public void setPrivileged(boolean privileged) {
         lock.lock();
         try {
@@ -234,6 +246,9 @@ public final class SimulatedSysGenId implements AutoCloseable {
     /**
      * Makes the next {@code operation} of any handle (or the next {@link #open()}) fail with {@code errno}
      * (a Linux errno value, for example 5 for EIO). Calls queue up: each failure is used once.
+     *
+     * @param operation the operation to fail
+     * @param errno the errno it fails with, positive
      */
     public void failNext(SimulatedOperation operation, int errno) {
         Objects.requireNonNull(operation, "operation");
@@ -555,36 +570,62 @@ public final class SimulatedSysGenId implements AutoCloseable {
 
         private Builder() {}
 
-        /** Whether to keep a {@link SimulatedJournal} of changes and acknowledgements; default false. */
+        /**
+         * Whether to keep a {@link SimulatedJournal} of changes and acknowledgements; default false.
+         *
+         * @param keep true to keep it
+         * @return this builder
+         */
         public Builder journal(boolean keep) {
             this.journal = keep;
             return this;
         }
 
-        /** The kernel to behave like; default {@link SimulatedKernel#MODULE}. */
+        /**
+         * The kernel to behave like; default {@link SimulatedKernel#MODULE}.
+         *
+         * @param kernel the kernel
+         * @return this builder
+         */
         public Builder kernel(SimulatedKernel kernel) {
             this.kernel = Objects.requireNonNull(kernel, "kernel");
             return this;
         }
 
-        /** The path named in messages; default {@code "/dev/sysgenid (simulated)"}. */
+        /**
+         * The path named in messages; default {@code "/dev/sysgenid (simulated)"}.
+         *
+         * @param path the path
+         * @return this builder
+         */
         public Builder path(String path) {
             this.path = Objects.requireNonNull(path, "path");
             return this;
         }
 
-        /** The generation at start (unsigned); default 0, as after the module loads. */
+        /**
+         * The generation at start (unsigned); default 0, as after the module loads.
+         *
+         * @param generation the first generation
+         * @return this builder
+         */
         public Builder startGeneration(int generation) {
             this.startGeneration = generation;
             return this;
         }
 
-        /** Whether handles may bump the generation; default true. */
+        /**
+         * Whether handles may bump the generation; default true.
+         *
+         * @param privileged true to let handles bump the generation
+         * @return this builder
+         */
         public Builder privileged(boolean privileged) {
             this.privileged = privileged;
             return this;
         }
 
+        /** {@return the simulated device} */
         public SimulatedSysGenId build() {
             return new SimulatedSysGenId(this);
         }
