@@ -233,13 +233,13 @@ final class Connection implements GenerationListener {
             done.complete(null);
             return;
         }
+        concluded.notAcknowledged("left outdated (LEAVE_OUTDATED) because " + failures.size()
+                + " part(ies) failed: " + failures);
+        settings.observers().leftOutdated(concluded.event(), failures); // heard before a disconnect it causes
         boolean last;
         synchronized (this) {
             last = releaseRound();
         }
-        concluded.notAcknowledged("left outdated (LEAVE_OUTDATED) because " + failures.size()
-                + " part(ies) failed: " + failures);
-        settings.observers().leftOutdated(concluded.event(), failures);
         done.completeExceptionally(new LeftOutdated(concluded.event()));
         if (last) {
             end(null);

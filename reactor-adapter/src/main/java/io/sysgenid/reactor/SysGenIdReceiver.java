@@ -167,7 +167,7 @@ public final class SysGenIdReceiver implements AutoCloseable {
 
     /**
      * Keeps the device watched, so that the handlers run, until the returned {@link Disposable} is
-     * disposed or the receiver closed; after a device failure it reconnects with exponential backoff (from
+     * disposed or the receiver closed (its {@code isDisposed()} is then true); after a device failure it reconnects with exponential backoff (from
      * the retry delay to one minute), and until then {@link #status()} shows it disconnected. Each
      * reconnection catches up on a generation missed meanwhile.
      *
@@ -185,12 +185,21 @@ public final class SysGenIdReceiver implements AutoCloseable {
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, delay).maxBackoff(Duration.ofMinutes(1))
                         .filter(error -> !isClosed()))
                 .subscribe(done -> { }, error -> { });
-        return Disposables.composite(watching, () -> {
-            Connection unused = first.getAndSet(null);
-            if (unused != null) {
-                unused.release();
+        return new Disposable() {
+            @Override
+            public void dispose() {
+                watching.dispose();
+                Connection unused = first.getAndSet(null);
+                if (unused != null) {
+                    unused.release();
+                }
             }
-        });
+
+            @Override
+            public boolean isDisposed() {
+                return watching.isDisposed();
+            }
+        };
     }
 
     // ---- handlers ----

@@ -137,7 +137,7 @@ class ReceiverModelCheckTest {
             if (leak.isPresent()) {
                 return Optional.of(trace.report("(d) " + leak.get()));
             }
-            return trace.violation(schedule.policy(), handlers.size()).map(trace::report);
+            return trace.violation(schedule.policy(), handlers.size(), TIMEOUT).map(trace::report);
         } catch (RuntimeException | AssertionError e) {
             return Optional.of(trace.report("the schedule threw " + e));
         } finally {
