@@ -24,12 +24,12 @@ public final class AcknowledgableGeneration {
         this.delivery = delivery;
     }
 
-    /** The generation. */
+    /** {@return the generation} */
     public GenerationEvent event() {
         return delivery.event();
     }
 
-    /** True while the receiver waits for this subscriber to finish this generation. */
+    /** {@return true while the receiver waits for this subscriber to finish this generation} */
     public boolean isAwaited() {
         return delivery.isAwaited();
     }
@@ -46,6 +46,8 @@ public final class AcknowledgableGeneration {
      * {@link GenerationNotAcknowledgedException} if the receiver ended the generation without
      * acknowledging it: another party failed under {@link io.sysgenid.core.ListenerFailurePolicy#LEAVE_OUTDATED},
      * or the connection to the device ended first. For a replay it completes at once.
+     *
+     * @return completes once the device is done with this generation
      */
     public Mono<Void> commit() {
         acknowledge();

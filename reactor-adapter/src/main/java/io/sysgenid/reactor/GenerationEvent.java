@@ -23,6 +23,15 @@ import java.util.OptionalInt;
  * @param source the device it came from (its path, or the simulator's name)
  */
 public record GenerationEvent(int generation, OptionalInt previous, boolean replay, Instant readAt, String source) {
+    /**
+     * Checks that no component is null.
+     *
+     * @param generation the generation, see the record's description
+     * @param previous the previous, see the record's description
+     * @param replay the replay, see the record's description
+     * @param readAt the readAt, see the record's description
+     * @param source the source, see the record's description
+     */
     public GenerationEvent {
         Objects.requireNonNull(previous, "previous");
         Objects.requireNonNull(readAt, "readAt");
@@ -47,12 +56,14 @@ public record GenerationEvent(int generation, OptionalInt previous, boolean repl
     /**
      * True for a generation change (a VM clone, snapshot restore or forced update) that this process is
      * handling; false for a replay, which needs no rebuild.
+     *
+     * @return whether this is a change
      */
     public boolean isChange() {
         return !replay;
     }
 
-    /** The generation as an unsigned decimal string. */
+    /** {@return the generation as an unsigned decimal string} */
     public String generationString() {
         return Integer.toUnsignedString(generation);
     }

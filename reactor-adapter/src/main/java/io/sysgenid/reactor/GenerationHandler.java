@@ -29,27 +29,34 @@ public interface GenerationHandler {
     /**
      * Handles one changed generation.
      *
+     * @param event the change
      * @return a publisher whose completion means the generation is handled; values it emits are ignored
      */
     Publisher<Void> handle(GenerationEvent event);
 
-    /** The name in reports, metrics and logs; default: the simple class name. */
+    /** {@return the name in reports, metrics and logs; default: the simple class name} */
     default String name() {
         String simple = getClass().getSimpleName();
         return simple.isEmpty() ? getClass().getName() : simple;
     }
 
-    /** The phase: lower runs first, equal runs concurrently; default 0. */
+    /** {@return the phase: lower runs first, equal runs concurrently; default 0} */
     default int order() {
         return 0;
     }
 
-    /** How long the handler may take; empty for the receiver's default. */
+    /** {@return how long the handler may take; empty for the receiver's default} */
     default Optional<Duration> timeout() {
         return Optional.empty();
     }
 
-    /** A handler named {@code name} in phase 0 with the receiver's default timeout. */
+    /**
+     * A handler in phase 0 with the receiver's default timeout.
+     *
+     * @param name its name
+     * @param handle what it does with each change
+     * @return the handler
+     */
     static GenerationHandler of(String name, Function<? super GenerationEvent, ? extends Publisher<Void>> handle) {
         return of(name, 0, null, handle);
     }
@@ -57,7 +64,12 @@ public interface GenerationHandler {
     /**
      * A handler with the given name, order and timeout.
      *
+     * @param name its name
+     * @param order its phase
      * @param timeout null for the receiver's default
+     * @param handle what it does with each change
+     * @return the handler
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
      */
     static GenerationHandler of(String name, int order, Duration timeout,
             Function<? super GenerationEvent, ? extends Publisher<Void>> handle) {

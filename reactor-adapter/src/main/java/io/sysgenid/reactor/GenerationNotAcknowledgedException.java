@@ -9,6 +9,7 @@ package io.sysgenid.reactor;
 public final class GenerationNotAcknowledgedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The generation, unsigned. */
     private final int generation;
 
     GenerationNotAcknowledgedException(int generation, String why) {
@@ -16,7 +17,7 @@ public final class GenerationNotAcknowledgedException extends RuntimeException {
         this.generation = generation;
     }
 
-    /** The generation (unsigned). */
+    /** {@return the generation (unsigned)} */
     public int generation() {
         return generation;
     }

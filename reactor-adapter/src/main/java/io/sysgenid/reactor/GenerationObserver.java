@@ -18,28 +18,51 @@ public interface GenerationObserver {
     /**
      * The receiver opened the device and watches it; the receiver's {@code status()}, counts and
      * {@code currentGeneration()} already describe the new connection.
+     *
+     * @param source the device
+     * @param abi its ioctl family
+     * @param current the generation the receiver starts from (a replay)
      */
     default void connected(String source, SysGenIdAbi abi, GenerationEvent current) {}
 
     /**
      * The receiver stopped watching: the last subscriber left or the receiver was closed ({@code cause}
      * empty), or the device failed ({@code cause} present; the Flux ended with it).
+     *
+     * @param source the device
+     * @param cause the device failure, if that is why
      */
     default void disconnected(String source, Optional<Throwable> cause) {}
 
-    /** A changed generation was read and is about to be handled. */
+    /**
+     * A changed generation was read (or caught up on) and is about to be handled.
+     *
+     * @param event the change
+     */
     default void generationRead(GenerationEvent event) {}
 
-    /** A handler or a subscriber finished a generation. */
+    /**
+     * A handler or a subscriber finished a generation.
+     *
+     * @param outcome how
+     */
     default void handlerFinished(HandlerOutcome outcome) {}
 
-    /** The device accepted the acknowledgement of {@code event}, {@code sinceRead} after it was read. */
+    /**
+     * The device accepted the acknowledgement of a generation.
+     *
+     * @param event the generation
+     * @param sinceRead how long after it was read
+     */
     default void acknowledged(GenerationEvent event, Duration sinceRead) {}
 
     /**
      * Handlers failed {@code event} and the policy is
      * {@link io.sysgenid.core.ListenerFailurePolicy#LEAVE_OUTDATED}: the generation stays unacknowledged
-     * and the handlers run again after the retry delay.
+     * and the parties that failed get it again after the retry delay.
+     *
+     * @param event the generation
+     * @param failures the parties that failed it
      */
     default void leftOutdated(GenerationEvent event, List<HandlerOutcome> failures) {}
 }

@@ -27,6 +27,15 @@ public record HandlerOutcome(String name, int generation, Result result, Duratio
         CANCELLED
     }
 
+    /**
+     * Checks that no component is null.
+     *
+     * @param name the name, see the record's description
+     * @param generation the generation, see the record's description
+     * @param result the result, see the record's description
+     * @param duration the duration, see the record's description
+     * @param cause the cause, see the record's description
+     */
     public HandlerOutcome {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(result, "result");
@@ -34,7 +43,7 @@ public record HandlerOutcome(String name, int generation, Result result, Duratio
         Objects.requireNonNull(cause, "cause");
     }
 
-    /** True unless the result is {@link Result#SUCCESS}. */
+    /** {@return true unless the result is {@link Result#SUCCESS}} */
     public boolean failed() {
         return result != Result.SUCCESS;
     }

@@ -18,6 +18,16 @@ import java.util.OptionalInt;
  */
 public record OrchestrationResult(
         WaitResult result, int generation, OptionalInt outdatedWatchers, boolean selfAcknowledged, Duration waited) {
+    /**
+     * Checks the components.
+     *
+     * @param result the result, see the record's description
+     * @param generation the generation, see the record's description
+     * @param outdatedWatchers the outdatedWatchers, see the record's description
+     * @param selfAcknowledged the selfAcknowledged, see the record's description
+     * @param waited the waited, see the record's description
+     * @throws IllegalArgumentException if {@code result} is {@link WaitResult#SELF_OUTDATED}
+     */
     public OrchestrationResult {
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(outdatedWatchers, "outdatedWatchers");
@@ -27,7 +37,7 @@ public record OrchestrationResult(
         }
     }
 
-    /** True if every watcher acknowledged in time. */
+    /** {@return true if every watcher acknowledged in time} */
     public boolean settled() {
         return result == WaitResult.ALL_ACKED;
     }

@@ -23,6 +23,16 @@ public record ReceiverStatus(
         Optional<GenerationEvent> lastEvent,
         OptionalInt unacknowledged,
         Optional<Throwable> lastFailure) {
+    /**
+     * Checks that no component is null.
+     *
+     * @param connected the connected, see the record's description
+     * @param source the source, see the record's description
+     * @param abi the abi, see the record's description
+     * @param lastEvent the lastEvent, see the record's description
+     * @param unacknowledged the unacknowledged, see the record's description
+     * @param lastFailure the lastFailure, see the record's description
+     */
     public ReceiverStatus {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(abi, "abi");

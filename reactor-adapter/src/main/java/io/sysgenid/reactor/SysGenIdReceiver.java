@@ -100,14 +100,14 @@ public final class SysGenIdReceiver implements AutoCloseable {
         this.memory = new Memory(builder.baseline);
     }
 
-    /** A builder; by default the receiver opens {@link SysGenIdDevice#open()}. */
+    /** {@return a builder; by default the receiver opens {@link SysGenIdDevice#open()}} */
     public static Builder builder() {
         return new Builder();
     }
 
     // ---- the Flux ----
 
-    /** {@link #events(String)} under {@value #DEFAULT_SUBSCRIBER_NAME}. */
+    /** {@return {@link #events(String)} under {@value #DEFAULT_SUBSCRIBER_NAME}} */
     public Flux<GenerationEvent> events() {
         return events(DEFAULT_SUBSCRIBER_NAME);
     }
@@ -117,12 +117,14 @@ public final class SysGenIdReceiver implements AutoCloseable {
      * opens the device if no other subscriber has; an error opening it errors the subscription.
      *
      * @param name the subscription's name in outcomes and metrics; keep the set of names small
+     * @return the generations, hot: a replay first, then each change
+     * @throws IllegalArgumentException if {@code name} is null or blank
      */
     public Flux<GenerationEvent> events(String name) {
         return deliveries(name, Delivery::event, true);
     }
 
-    /** {@link #receive(String)} under {@value #DEFAULT_SUBSCRIBER_NAME}. */
+    /** {@return {@link #receive(String)} under {@value #DEFAULT_SUBSCRIBER_NAME}} */
     public Flux<AcknowledgableGeneration> receive() {
         return receive(DEFAULT_SUBSCRIBER_NAME);
     }
@@ -130,6 +132,10 @@ public final class SysGenIdReceiver implements AutoCloseable {
     /**
      * The generations, each to be finished explicitly ({@link AcknowledgableGeneration#acknowledge()},
      * {@link AcknowledgableGeneration#commit()}); otherwise as {@link #events(String)}.
+     *
+     * @param name the subscription's name in outcomes and metrics; keep the set of names small
+     * @return the generations, hot: a replay first, then each change
+     * @throws IllegalArgumentException if {@code name} is null or blank
      */
     public Flux<AcknowledgableGeneration> receive(String name) {
         return deliveries(name, AcknowledgableGeneration::new, false);
@@ -171,6 +177,8 @@ public final class SysGenIdReceiver implements AutoCloseable {
      * the retry delay to one minute), and until then {@link #status()} shows it disconnected. Each
      * reconnection catches up on a generation missed meanwhile.
      *
+     * @return what stops the watching
+     *
      * @throws io.sysgenid.core.SysGenIdException (typed) if the device cannot be opened now
      * @throws IllegalStateException if the receiver is closed
      */
@@ -207,6 +215,9 @@ public final class SysGenIdReceiver implements AutoCloseable {
     /**
      * Adds a handler for the rounds that start from now on; it is held (strongly) until the returned
      * {@link Disposable} is disposed.
+     *
+     * @param handler the handler
+     * @return what removes it
      */
     public Disposable addHandler(GenerationHandler handler) {
         Objects.requireNonNull(handler, "handler");
@@ -214,14 +225,19 @@ public final class SysGenIdReceiver implements AutoCloseable {
         return Disposables.composite(() -> settings.handlers().remove(handler));
     }
 
-    /** The handlers, in the order they were added. */
+    /** {@return the handlers, in the order they were added} */
     public List<GenerationHandler> handlers() {
         return List.copyOf(settings.handlers());
     }
 
     // ---- orchestration ----
 
-    /** {@link #orchestrate(Publisher, Publisher, Duration)} with nothing to pause or resume. */
+    /**
+     * {@link #orchestrate(Publisher, Publisher, Duration)} with nothing to pause or resume.
+     *
+     * @param timeout how long to wait in all, positive
+     * @return the outcome
+     */
     public Mono<OrchestrationResult> orchestrate(Duration timeout) {
         return orchestrate(Mono.empty(), Mono.empty(), timeout);
     }
@@ -234,6 +250,9 @@ public final class SysGenIdReceiver implements AutoCloseable {
      * subscribe to {@code resume}, which also runs if the wait fails or is cancelled. Holds the device
      * connection for its duration.
      *
+     * @param pause what to do first (subscribed to, its values ignored)
+     * @param resume what to do last, whatever happened
+     * @param timeout how long to wait in all, positive
      * @return the outcome, {@link OrchestrationResult#settled()} or timed out; errors if the device cannot
      *     be opened or fails (after {@code resume})
      * @throws IllegalArgumentException if {@code timeout} is not positive
@@ -260,6 +279,7 @@ public final class SysGenIdReceiver implements AutoCloseable {
      * Moves the generation to max({@code minimum}, current + 1) through the connected device, or a device
      * opened for the purpose: needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN.
      *
+     * @param minimum the least generation to move to (unsigned)
      * @return completes once the device has moved; errors with core's
      *     {@link io.sysgenid.core.PermissionDeniedException} without the capability
      */
@@ -278,7 +298,7 @@ public final class SysGenIdReceiver implements AutoCloseable {
 
     // ---- state ----
 
-    /** The receiver's state now. */
+    /** {@return the receiver's state now} */
     public ReceiverStatus status() {
         Connection last;
         synchronized (lock) {
@@ -293,19 +313,22 @@ public final class SysGenIdReceiver implements AutoCloseable {
                 Optional.of(last.latest()), last.unacknowledged(), Optional.empty());
     }
 
-    /** The generation in the connected device's counter page; empty when not connected. */
+    /** {@return the generation in the connected device's counter page; empty when not connected} */
     public OptionalInt currentGeneration() {
         Connection connected = connected();
         return connected == null ? OptionalInt.empty() : OptionalInt.of(connected.device().currentGeneration());
     }
 
-    /** The device's watcher count; empty when not connected or when the kernel does not tell. */
+    /** {@return the device's watcher count; empty when not connected or when the kernel does not tell} */
     public OptionalInt watchers() {
         Connection connected = connected();
         return connected == null ? OptionalInt.empty() : connected.device().watchers();
     }
 
-    /** The device's outdated-watcher count; empty when not connected or when the kernel does not tell. */
+    /**
+     * {@return the device's outdated-watcher count; empty when not connected or when the kernel does not
+     * tell}
+     */
     public OptionalInt outdatedWatchers() {
         Connection connected = connected();
         return connected == null ? OptionalInt.empty() : connected.device().outdatedWatchers();
@@ -440,31 +463,55 @@ public final class SysGenIdReceiver implements AutoCloseable {
          * How to open the device, called for each new connection; default {@link SysGenIdDevice#open()}.
          * The receiver owns and closes what it returns. For the simulated device:
          * {@code simulator::open}.
+         *
+         * @param opener opens one file of the device
+         * @return this builder
          */
         public Builder device(Supplier<SysGenIdDevice> opener) {
             this.opener = Objects.requireNonNull(opener, "opener");
             return this;
         }
 
-        /** Adds a handler. */
+        /**
+         * Adds a handler.
+         *
+         * @param handler the handler
+         * @return this builder
+         */
         public Builder handler(GenerationHandler handler) {
             handlers.add(Objects.requireNonNull(handler, "handler"));
             return this;
         }
 
-        /** Adds an observer; observers are called in the order added. */
+        /**
+         * Adds an observer; observers are called in the order added.
+         *
+         * @param observer the observer
+         * @return this builder
+         */
         public Builder observer(GenerationObserver observer) {
             observers.add(Objects.requireNonNull(observer, "observer"));
             return this;
         }
 
-        /** What to do with a generation some handler or subscriber failed; default ACK_ANYWAY. */
+        /**
+         * What to do with a generation some handler or subscriber failed; default ACK_ANYWAY.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
         public Builder failurePolicy(ListenerFailurePolicy policy) {
             this.failurePolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
-        /** The timeout of handlers that set none, and of subscribers; default 30 s. */
+        /**
+         * The timeout of handlers that set none, and of subscribers; default 30 s.
+         *
+         * @param timeout positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         */
         public Builder defaultTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("the default timeout must be positive, was " + timeout);
@@ -476,6 +523,10 @@ public final class SysGenIdReceiver implements AutoCloseable {
         /**
          * How long to wait before trying a generation left outdated again, and before {@link #start()}
          * reconnects (doubling up to a minute); default 10 s.
+         *
+         * @param delay zero or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code delay} is negative
          */
         public Builder retryDelay(Duration delay) {
             if (delay.isNegative()) {
@@ -488,6 +539,9 @@ public final class SysGenIdReceiver implements AutoCloseable {
         /**
          * The scheduler that times handlers and subscribers; default {@link Schedulers#parallel()}, looked
          * up for each round (so StepVerifier's virtual time applies).
+         *
+         * @param timer the scheduler
+         * @return this builder
          */
         public Builder timer(Scheduler timer) {
             Objects.requireNonNull(timer, "timer");
@@ -499,12 +553,16 @@ public final class SysGenIdReceiver implements AutoCloseable {
          * The generation this process's state was built for (unsigned), for a process that knows it (for
          * example, read from the device before building its secrets): if the first connection finds
          * another, it runs a round for it as a change. Default: the generation the first connection finds.
+         *
+         * @param generation the generation (unsigned)
+         * @return this builder
          */
         public Builder baseline(int generation) {
             this.baseline = OptionalInt.of(generation);
             return this;
         }
 
+        /** {@return a receiver with these settings; it opens nothing yet} */
         public SysGenIdReceiver build() {
             return new SysGenIdReceiver(this);
         }

@@ -48,12 +48,12 @@ public final class SimulatedJournal {
         this.keep = keep;
     }
 
-    /** The next number in the order the entries share, for an event outside the simulator. */
+    /** {@return the next number in the order the entries share, for an event outside the simulator} */
     public long tick() {
         return sequence.incrementAndGet();
     }
 
-    /** Every entry so far, in order. */
+    /** {@return every entry so far, in order} */
     public synchronized List<Entry> entries() {
         return List.copyOf(entries);
     }
