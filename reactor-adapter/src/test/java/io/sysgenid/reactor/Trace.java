@@ -189,10 +189,13 @@ final class Trace implements GenerationObserver {
         synchronized (this) {
             name = names.get(subscription);
         }
-        List<Event> mine = events().stream().filter(e -> e.party().equals(name)).toList();
-        mine.stream().filter(e -> e.kind() == Kind.HANDED).reduce((a, b) -> b)
-                .filter(last -> mine.stream().noneMatch(e -> e.kind() == Kind.FINISHED && e.sequence() > last.sequence()))
-                .ifPresent(last -> record(Kind.FINISHED, name, last.generation(), "failed"));
+        synchronized (this) { // no FINISHED of the subscriber's own can slip between the look and the record
+            List<Event> mine = events.stream().filter(e -> e.party().equals(name)).toList();
+            mine.stream().filter(e -> e.kind() == Kind.HANDED).reduce((a, b) -> b)
+                    .filter(last -> mine.stream().noneMatch(e -> e.kind() == Kind.FINISHED
+                            && e.sequence() > last.sequence()))
+                    .ifPresent(last -> record(Kind.FINISHED, name, last.generation(), "failed"));
+        }
         subscription.dispose();
     }
 
