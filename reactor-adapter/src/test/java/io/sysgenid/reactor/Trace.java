@@ -322,7 +322,10 @@ final class Trace implements GenerationObserver {
         long closing = all.stream().filter(e -> e.kind() == Kind.CLOSING).mapToLong(Event::sequence).min()
                 .orElse(Long.MAX_VALUE);
         for (Event handed : all) {
-            if (handed.kind() == Kind.HANDED && handed.sequence() < closing && handed.detail().equals("change not-awaited")
+            boolean afterLeaving = all.stream().anyMatch(e -> e.kind() == Kind.LEFT && e.party().equals(handed.party())
+                    && e.sequence() < handed.sequence()); // a subscriber may get signals after its cancel
+            if (handed.kind() == Kind.HANDED && handed.sequence() < closing && !afterLeaving
+                    && handed.detail().equals("change not-awaited")
                     && all.stream().noneMatch(e -> e.kind() == Kind.OUTCOME && e.party().equals(handed.party())
                             && e.generation() == handed.generation() && e.sequence() < handed.sequence())) {
                 return Optional.of("(e) " + handed + ": a change that nobody waited for, before any outcome of it");
