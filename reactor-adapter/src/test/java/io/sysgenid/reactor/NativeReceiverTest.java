@@ -105,4 +105,21 @@ class NativeReceiverTest {
         }
         watching.dispose();
     }
+
+    @Test
+    void aChangeWhileTheReceiverWasStoppedIsHandledWhenItStartsAgain() {
+        receiver.start().dispose(); // Spring's lifecycle stop(), a checkpoint, a restart of the watch
+        Eventually.until(() -> !receiver.status().connected(), () -> "stopped");
+        int before = receiver.status().lastEvent().orElseThrow().generation();
+        try (SysGenIdDevice bumper = SysGenIdDevice.open(DEVICE)) {
+            bumper.forceUpdate(0);
+        }
+        Disposable watching = receiver.start();
+        GenerationEvent caughtUp = Recorder.next(handled, "the handler, for the change it missed");
+        assertEquals(before + 1, caughtUp.generation());
+        assertEquals(OptionalInt.of(before), caughtUp.previous());
+        assertTrue(caughtUp.isChange());
+        assertEquals(before + 1, recorder.nextAcknowledged().generation());
+        watching.dispose();
+    }
 }
