@@ -35,8 +35,11 @@ final class Orchestration {
         }
         return connection.caughtUp()
                 .timeout(left, Schedulers.parallel())
-                .then(Mono.defer(() -> left().isZero() ? Mono.just(WaitResult.TIMED_OUT)
-                        : Mono.fromCallable(() -> connection.device().waitWatchers(left())).subscribeOn(blocking)))
+                .then(Mono.defer(() -> {
+                    Duration remaining = left();
+                    return remaining.isZero() ? Mono.just(WaitResult.TIMED_OUT)
+                            : Mono.fromCallable(() -> connection.device().waitWatchers(remaining)).subscribeOn(blocking);
+                }))
                 .flatMap(waited -> waited == WaitResult.SELF_OUTDATED ? attempt()
                         : Mono.fromCallable(() -> result(waited)))
                 .onErrorResume(TimeoutException.class, e -> Mono.fromCallable(() -> result(WaitResult.TIMED_OUT)));
