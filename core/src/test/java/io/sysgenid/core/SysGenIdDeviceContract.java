@@ -368,6 +368,26 @@ public abstract class SysGenIdDeviceContract {
         assertTrue(untracked.ack(generation(untracked)), "an untracked file still reads and acknowledges");
     }
 
+    @Test
+    void turningTrackingOffSticksThroughLaterReadsAndPolls() throws Exception {
+        SysGenIdDevice untracked = watcher();
+        try {
+            untracked.setTracking(false);
+        } catch (UnsupportedAbiException e) {
+            abort("this kernel has no watcher tracking: " + e.getMessage());
+        }
+        bump();
+        assertTrue(untracked.readGeneration().isPresent(), "an untracked file still sees the change");
+        try (java.nio.channels.spi.AbstractSelector selector = new io.sysgenid.core.epoll.EpollSelectorProvider()
+                .openSelector()) {
+            untracked.openChannel(selector.provider()).register(selector, java.nio.channels.SelectionKey.OP_READ);
+            assertEquals(1, selector.selectNow(), "and polls readable");
+        }
+        SysGenIdDevice orchestrator = watcher();
+        assertEquals(WaitResult.ALL_ACKED, orchestrator.waitWatchers(LONG),
+                "reading and polling did not make it a watcher again: the explicit choice sticks");
+    }
+
     // ---- the whole path: GenerationWatcher on this device ----
 
     @Test

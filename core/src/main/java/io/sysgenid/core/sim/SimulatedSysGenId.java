@@ -37,6 +37,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * succeeds while the simulator is {@linkplain Builder#privileged(boolean) privileged} and fails with
  * EACCES otherwise. {@link #failNext(SimulatedOperation, int)} injects device errors.
  *
+ * <p>Watchers follow this project's module: a file watches from its first read or poll, unless it chose
+ * with {@code SET_WATCHER_TRACKING}, a choice that sticks. (Every handle opens read-write, so the module's
+ * rule that read-only files never watch has no case here.)
+ *
  * <p>Differences from a kernel: asking a handle for a {@linkplain SysGenIdDevice#openChannel channel}
  * counts as polling (the simulator cannot see an epoll registration), and the counter wraps as an
  * unsigned 32-bit value on every simulated kernel.
@@ -375,6 +379,8 @@ public final class SimulatedSysGenId implements AutoCloseable {
         private final int number;
         private int acked = generation;
         private boolean watcher = kernel == SimulatedKernel.SEED_V4;
+        /** SET_WATCHER_TRACKING was called: reads and polls no longer change whether this file watches. */
+        private boolean trackingChosen;
         private boolean signalled;
         private boolean released;
 
@@ -408,7 +414,7 @@ public final class SimulatedSysGenId implements AutoCloseable {
                 if (fault != null) {
                     return -fault;
                 }
-                if (kernel == SimulatedKernel.MODULE) {
+                if (kernel == SimulatedKernel.MODULE && !trackingChosen) {
                     watcher = true;
                 }
                 return acked != generation ? Integer.toUnsignedLong(generation) : -Errnos.EAGAIN;
@@ -470,6 +476,7 @@ public final class SimulatedSysGenId implements AutoCloseable {
                         return 0;
                     case SET_TRACKING:
                         watcher = argument != 0;
+                        trackingChosen = true;
                         changed.signalAll();
                         return 0;
                     default:
@@ -506,7 +513,7 @@ public final class SimulatedSysGenId implements AutoCloseable {
         public int pollDescriptor() {
             lock.lock();
             try {
-                if (kernel == SimulatedKernel.MODULE) {
+                if (kernel == SimulatedKernel.MODULE && !trackingChosen) {
                     watcher = true;
                 }
                 return ready.fd();
