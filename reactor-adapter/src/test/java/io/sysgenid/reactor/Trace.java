@@ -137,7 +137,11 @@ final class Trace implements GenerationObserver {
                     })
                     .subscribe(v -> { }, error -> { });
             case RECEIVE_REJECT -> receiver.receive(name).doOnCancel(() -> left(name)).doOnNext(g -> handed(name, g)).subscribe(g -> {
-                failed(name, g.event());
+                if (g.event().isChange()) {
+                    failed(name, g.event()); // rejecting a replay fails nothing: nobody waits for it
+                } else {
+                    finished(name, g.event());
+                }
                 g.reject(new IllegalStateException(name + " rejected"));
             }, error -> { });
             case RECEIVE_ERROR -> receiver.receive(name).doOnCancel(() -> left(name)).doOnNext(g -> handed(name, g))
@@ -192,6 +196,7 @@ final class Trace implements GenerationObserver {
         synchronized (this) { // no FINISHED of the subscriber's own can slip between the look and the record
             List<Event> mine = events.stream().filter(e -> e.party().equals(name)).toList();
             mine.stream().filter(e -> e.kind() == Kind.HANDED).reduce((a, b) -> b)
+                    .filter(last -> last.detail().startsWith("change")) // a replay held is no failure
                     .filter(last -> mine.stream().noneMatch(e -> e.kind() == Kind.FINISHED
                             && e.sequence() > last.sequence()))
                     .ifPresent(last -> record(Kind.FINISHED, name, last.generation(), "failed"));
