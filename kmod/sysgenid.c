@@ -7,16 +7,19 @@
  * (random seeds, UUID state, tokens) and acknowledge it. See
  * include/uapi/linux/sysgenid.h for the userspace interface.
  *
- * The generation moves when the kernel reports a VM fork (where
- * CONFIG_VMGENID is available), when another driver calls
- * sysgenid_bump_generation(), or on a privileged ioctl.
+ * The generation moves when the kernel reports a VM fork (through the
+ * vmfork notifier chain of drivers/virt/vmgenid.c), when another driver
+ * calls sysgenid_bump_generation(), or on a privileged ioctl.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/anon_inodes.h>
 #include <linux/capability.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/jiffies.h>
+#include <linux/limits.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -31,13 +34,9 @@
 
 #include <linux/sysgenid.h>
 
-#if IS_ENABLED(CONFIG_VMGENID) && !defined(SYSGENID_NO_VMFORK)
-#define SYSGENID_HAVE_VMFORK
-#endif
-
 struct sysgenid_state {
-	spinlock_t lock;		/* protects everything below */
-	u32 generation;			/* what userspace sees */
+	spinlock_t lock;		/* serialises every change below */
+	u32 generation;			/* what userspace sees; wraps */
 	u64 seq;			/* bumps since load; never wraps */
 	unsigned int watchers;		/* tracked files */
 	unsigned int outdated;		/* tracked files behind seq */
@@ -47,8 +46,9 @@ struct sysgenid_state {
 };
 
 struct sysgenid_file {
-	u64 acked_seq;
-	bool tracked;
+	u64 seen_seq;		/* acknowledged, or read by a read-only file */
+	bool tracked;		/* a watcher: WAIT_WATCHERS waits for it */
+	bool chosen;		/* SET_WATCHER_TRACKING was called: no auto rule */
 };
 
 static struct sysgenid_state state = {
@@ -57,63 +57,99 @@ static struct sysgenid_state state = {
 	.waiters = __WAIT_QUEUE_HEAD_INITIALIZER(state.waiters),
 };
 
-static unsigned int state_read(const unsigned int *field)
-{
-	unsigned long flags;
-	unsigned int val;
-
-	spin_lock_irqsave(&state.lock, flags);
-	val = *field;
-	spin_unlock_irqrestore(&state.lock, flags);
-	return val;
-}
-
 /* Caller holds state.lock. */
-static bool file_outdated(const struct sysgenid_file *f)
+static bool sysgenid_behind(const struct sysgenid_file *f)
 {
 	lockdep_assert_held(&state.lock);
-	return f->acked_seq != state.seq;
+	return f->seen_seq != state.seq;
 }
 
-static bool file_check_outdated(const struct sysgenid_file *f)
+static bool sysgenid_outdated(const struct sysgenid_file *f)
 {
 	unsigned long flags;
-	bool outdated;
+	bool behind;
 
 	spin_lock_irqsave(&state.lock, flags);
-	outdated = file_outdated(f);
+	behind = sysgenid_behind(f);
 	spin_unlock_irqrestore(&state.lock, flags);
-	return outdated;
+	return behind;
 }
 
-static void set_tracking(struct sysgenid_file *f, bool track)
+/*
+ * Only a file open for writing may be a watcher: a watcher is waited for
+ * until it acknowledges with write(), which the VFS refuses on a read-only
+ * file. Were a read-only file (cat /dev/sysgenid, a library polling the
+ * device) a watcher, it would stall WAIT_WATCHERS for ever after the next
+ * bump. So anyone may open the device read-only without holding up anyone.
+ */
+static bool sysgenid_may_watch(const struct file *file)
 {
+	return file->f_mode & FMODE_WRITE;
+}
+
+/*
+ * Caller holds state.lock. Returns true when the last outdated watcher went,
+ * so that the caller wakes WAIT_WATCHERS once the lock is dropped.
+ */
+static bool sysgenid_set_tracked(struct sysgenid_file *f, bool track)
+{
+	if (f->tracked == track)
+		return false;
+	f->tracked = track;
+	if (track) {
+		state.watchers++;
+		if (sysgenid_behind(f))
+			state.outdated++;
+		return false;
+	}
+	state.watchers--;
+	if (!sysgenid_behind(f))
+		return false;
+	return !--state.outdated;
+}
+
+/*
+ * The automatic rule: a file becomes a watcher when it reads or polls,
+ * because that is how a client that handles generation changes waits for
+ * them (the v4 design made every open file one, which let probes that only
+ * map the counter stall everyone). An explicit SET_WATCHER_TRACKING, 0 or
+ * 1, overrides the rule for that file from then on: otherwise the next
+ * poll, under epoll exactly at the bump, would undo a choice of 0.
+ */
+static void sysgenid_auto_track(struct file *file)
+{
+	struct sysgenid_file *f = file->private_data;
 	unsigned long flags;
-	bool wake = false;
+
+	if (!sysgenid_may_watch(file))
+		return;
+	spin_lock_irqsave(&state.lock, flags);
+	if (!f->chosen)
+		sysgenid_set_tracked(f, true);
+	spin_unlock_irqrestore(&state.lock, flags);
+}
+
+static long sysgenid_set_tracking(struct file *file, unsigned long track)
+{
+	struct sysgenid_file *f = file->private_data;
+	unsigned long flags;
+	bool wake;
+
+	if (track && !sysgenid_may_watch(file))
+		return -EBADF;
 
 	spin_lock_irqsave(&state.lock, flags);
-	if (f->tracked != track) {
-		f->tracked = track;
-		if (track) {
-			state.watchers++;
-			if (file_outdated(f))
-				state.outdated++;
-		} else {
-			state.watchers--;
-			if (file_outdated(f)) {
-				state.outdated--;
-				wake = !state.outdated;
-			}
-		}
-	}
+	f->chosen = true;
+	wake = sysgenid_set_tracked(f, track);
 	spin_unlock_irqrestore(&state.lock, flags);
 
 	if (wake)
 		wake_up_all(&state.waiters);
+	return 0;
 }
 
 /* Moves the generation to max(min_gen, current + 1): always on. */
-static void bump(u32 min_gen)
+static void sysgenid_bump(u32 min_gen)
 {
 	unsigned long flags;
 	u32 next;
@@ -122,10 +158,10 @@ static void bump(u32 min_gen)
 	next = max(min_gen, state.generation + 1);
 	if (next == state.generation)
 		next++;
-	state.generation = next;
-	state.seq++;
-	state.outdated = state.watchers;
+	WRITE_ONCE(state.generation, next);
 	WRITE_ONCE(*state.page, next);
+	state.seq++;
+	WRITE_ONCE(state.outdated, state.watchers);
 	spin_unlock_irqrestore(&state.lock, flags);
 
 	wake_up_all(&state.readers);
@@ -139,7 +175,7 @@ static void bump(u32 min_gen)
  */
 void sysgenid_bump_generation(void)
 {
-	bump(0);
+	sysgenid_bump(0);
 }
 EXPORT_SYMBOL_GPL(sysgenid_bump_generation);
 
@@ -148,12 +184,13 @@ static int sysgenid_open(struct inode *inode, struct file *file)
 	struct sysgenid_file *f;
 	unsigned long flags;
 
-	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	/* Any user may open the device: charge the memory to them. */
+	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
 	if (!f)
 		return -ENOMEM;
 
 	spin_lock_irqsave(&state.lock, flags);
-	f->acked_seq = state.seq;
+	f->seen_seq = state.seq;
 	spin_unlock_irqrestore(&state.lock, flags);
 
 	file->private_data = f;
@@ -163,38 +200,67 @@ static int sysgenid_open(struct inode *inode, struct file *file)
 static int sysgenid_release(struct inode *inode, struct file *file)
 {
 	struct sysgenid_file *f = file->private_data;
+	unsigned long flags;
+	bool wake;
 
-	set_tracking(f, false);
+	spin_lock_irqsave(&state.lock, flags);
+	wake = sysgenid_set_tracked(f, false);
+	spin_unlock_irqrestore(&state.lock, flags);
+
+	if (wake)
+		wake_up_all(&state.waiters);
 	kfree(f);
 	return 0;
+}
+
+/*
+ * The generation if the file is behind, else -EAGAIN. A file that can
+ * acknowledge stays behind until it does; a read-only file cannot, so
+ * reading the generation is what brings it up to date - otherwise poll()
+ * would report it readable for ever and every read-only poller would spin.
+ */
+static s64 sysgenid_take(struct file *file)
+{
+	struct sysgenid_file *f = file->private_data;
+	unsigned long flags;
+	s64 gen = -EAGAIN;
+
+	spin_lock_irqsave(&state.lock, flags);
+	if (sysgenid_behind(f)) {
+		gen = state.generation;
+		if (!(file->f_mode & FMODE_WRITE))
+			f->seen_seq = state.seq;
+	}
+	spin_unlock_irqrestore(&state.lock, flags);
+	return gen;
 }
 
 static ssize_t sysgenid_read(struct file *file, char __user *buf,
 			     size_t count, loff_t *ppos)
 {
 	struct sysgenid_file *f = file->private_data;
-	u32 gen;
+	s64 gen;
+	u32 val;
 	int ret;
 
 	if (!count)
 		return 0;
-	if (count < sizeof(gen))
+	if (count < sizeof(val))
 		return -EINVAL;
 
-	set_tracking(f, true);
-	if (!file_check_outdated(f)) {
+	sysgenid_auto_track(file);
+	while ((gen = sysgenid_take(file)) < 0) {
 		if (file->f_flags & O_NONBLOCK)
 			return -EAGAIN;
-		ret = wait_event_interruptible(state.readers,
-					       file_check_outdated(f));
+		ret = wait_event_interruptible(state.readers, sysgenid_outdated(f));
 		if (ret)
 			return ret;
 	}
 
-	gen = state_read(&state.generation);
-	if (copy_to_user(buf, &gen, sizeof(gen)))
+	val = gen;
+	if (copy_to_user(buf, &val, sizeof(val)))
 		return -EFAULT;
-	return sizeof(gen);
+	return sizeof(val);
 }
 
 static ssize_t sysgenid_write(struct file *file, const char __user *buf,
@@ -215,8 +281,8 @@ static ssize_t sysgenid_write(struct file *file, const char __user *buf,
 		spin_unlock_irqrestore(&state.lock, flags);
 		return -EINVAL;
 	}
-	if (file_outdated(f)) {
-		f->acked_seq = state.seq;
+	if (sysgenid_behind(f)) {
+		f->seen_seq = state.seq;
 		if (f->tracked) {
 			state.outdated--;
 			wake = !state.outdated;
@@ -233,18 +299,18 @@ static __poll_t sysgenid_poll(struct file *file, poll_table *wait)
 {
 	struct sysgenid_file *f = file->private_data;
 
-	set_tracking(f, true);
+	sysgenid_auto_track(file);
 	poll_wait(file, &state.readers, wait);
-	return file_check_outdated(f) ? EPOLLIN | EPOLLRDNORM : 0;
+	return sysgenid_outdated(f) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
-static bool wait_done(const struct sysgenid_file *f)
+static bool sysgenid_wait_done(const struct sysgenid_file *f)
 {
 	unsigned long flags;
 	bool done;
 
 	spin_lock_irqsave(&state.lock, flags);
-	done = !state.outdated || file_outdated(f);
+	done = !state.outdated || sysgenid_behind(f);
 	spin_unlock_irqrestore(&state.lock, flags);
 	return done;
 }
@@ -254,34 +320,39 @@ static bool wait_done(const struct sysgenid_file *f)
  * and a signal are both -EINTR, never -ERESTARTSYS: a restarted call would
  * begin a fresh timeout.
  */
-static long wait_watchers(const struct sysgenid_file *f, unsigned long msecs,
-			  long timeout_err)
+static long sysgenid_wait_watchers(const struct sysgenid_file *f,
+				   unsigned long msecs, long timeout_err)
 {
 	long ret;
 
-	if (file_check_outdated(f))
+	if (sysgenid_outdated(f))
 		return -EINTR;
 
 	if (msecs) {
 		msecs = min_t(unsigned long, msecs, UINT_MAX);
-		ret = wait_event_interruptible_timeout(state.waiters, wait_done(f),
+		ret = wait_event_interruptible_timeout(state.waiters,
+						       sysgenid_wait_done(f),
 						       msecs_to_jiffies(msecs));
 		if (!ret)
 			return timeout_err;
 	} else {
-		ret = wait_event_interruptible(state.waiters, wait_done(f));
+		ret = wait_event_interruptible(state.waiters,
+					       sysgenid_wait_done(f));
 	}
-	if (ret < 0 || file_check_outdated(f))
+	if (ret < 0 || sysgenid_outdated(f))
 		return -EINTR;
 	return 0;
 }
 
-static long force_update(unsigned long min_gen)
+static long sysgenid_force(unsigned long min_gen)
 {
 	/* The initial namespace: a user namespace must not bump the host. */
 	if (!checkpoint_restore_ns_capable(&init_user_ns))
 		return -EACCES;
-	bump((u32)min_gen);
+	/* The counter is a u32: a wider minimum would be silently truncated. */
+	if (min_gen > U32_MAX)
+		return -EINVAL;
+	sysgenid_bump(min_gen);
 	return 0;
 }
 
@@ -292,43 +363,85 @@ static long sysgenid_ioctl(struct file *file, unsigned int cmd,
 
 	switch (cmd) {
 	case SYSGENID_GET_OUTDATED_WATCHERS:
-		return state_read(&state.outdated);
+		return READ_ONCE(state.outdated);
 	case SYSGENID_WAIT_WATCHERS:
-		return wait_watchers(f, arg, -EINTR);
+		return sysgenid_wait_watchers(f, arg, -EINTR);
 	case SYSGENID_WAIT_WATCHERS_V2:
-		return wait_watchers(f, arg, -ETIME);
+		return sysgenid_wait_watchers(f, arg, -ETIME);
 	case SYSGENID_FORCE_GEN_UPDATE:
 	case SYSGENID_TRIGGER_GEN_UPDATE:
-		return force_update(arg);
+		return sysgenid_force(arg);
 	case SYSGENID_SET_WATCHER_TRACKING:
-		set_tracking(f, arg);
-		return 0;
+		return sysgenid_set_tracking(file, arg);
 	default:
 		return -ENOTTY;
 	}
 }
 
-static void vma_forbid_write(struct vm_area_struct *vma)
+/*
+ * One page, the same for every mapping, so the fault handler only ever
+ * hands out that page: a mapping that MADV_DONTNEED emptied fills again on
+ * the next read instead of raising SIGBUS.
+ */
+static vm_fault_t sysgenid_vm_fault(struct vm_fault *vmf)
 {
-#ifdef SYSGENID_HAVE_VM_FLAGS_CLEAR
-	vm_flags_clear(vma, VM_MAYWRITE);
+	struct page *page = virt_to_page(state.page);
+
+	if (vmf->pgoff)
+		return VM_FAULT_SIGBUS;
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct sysgenid_vm_ops = {
+	.fault = sysgenid_vm_fault,
+};
+
+/*
+ * What a mapping holds instead of the device file: a mapping that outlives
+ * close() must not keep a watcher alive, yet it must keep the module (its
+ * vm_ops and page) loaded. Holding this file does the second only.
+ */
+static const struct file_operations sysgenid_map_fops = {
+	.owner = THIS_MODULE,
+	.llseek = noop_llseek,
+};
+
+static void sysgenid_vma_flags(struct vm_area_struct *vma, vm_flags_t set,
+			       vm_flags_t clear)
+{
+#ifdef SYSGENID_HAVE_VM_FLAGS_MOD
+	vm_flags_mod(vma, set, clear);
 #else
-	vma->vm_flags &= ~VM_MAYWRITE;
+	vma->vm_flags = (vma->vm_flags | set) & ~clear;
 #endif
 }
 
 static int sysgenid_mmap(struct file *file, struct vm_area_struct *vma)
 {
+	struct file *map_file;
+
 	if (vma->vm_pgoff || vma->vm_end - vma->vm_start > PAGE_SIZE)
 		return -EINVAL;
 	/* MAP_SHARED of a read-only file keeps VM_MAYSHARE, not VM_SHARED. */
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
-	if (vma->vm_flags & VM_WRITE)
+	if (vma->vm_flags & (VM_WRITE | VM_EXEC))
 		return -EPERM;
 
-	vma_forbid_write(vma);
-	return vm_insert_page(vma, vma->vm_start, virt_to_page(state.page));
+	map_file = anon_inode_getfile("[sysgenid]", &sysgenid_map_fops, NULL,
+				      O_RDONLY);
+	if (IS_ERR(map_file))
+		return PTR_ERR(map_file);
+	vma_set_file(vma, map_file);
+	fput(map_file);
+
+	/* Never writable or executable, never grown by mremap, not dumped. */
+	sysgenid_vma_flags(vma, VM_DONTEXPAND | VM_DONTDUMP,
+			   VM_MAYWRITE | VM_MAYEXEC);
+	vma->vm_ops = &sysgenid_vm_ops;
+	return 0;
 }
 
 static const struct file_operations sysgenid_fops = {
@@ -345,24 +458,28 @@ static const struct file_operations sysgenid_fops = {
 	.llseek = noop_llseek,
 };
 
+/*
+ * World-readable, as the mapped counter is: the generation is no secret,
+ * and the counts are totals that name no process.
+ */
 static ssize_t generation_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%u\n", state_read(&state.generation));
+	return sysfs_emit(buf, "%u\n", READ_ONCE(state.generation));
 }
 static DEVICE_ATTR_RO(generation);
 
 static ssize_t watchers_show(struct device *dev,
 			     struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%u\n", state_read(&state.watchers));
+	return sysfs_emit(buf, "%u\n", READ_ONCE(state.watchers));
 }
 static DEVICE_ATTR_RO(watchers);
 
 static ssize_t outdated_watchers_show(struct device *dev,
 				      struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%u\n", state_read(&state.outdated));
+	return sysfs_emit(buf, "%u\n", READ_ONCE(state.outdated));
 }
 static DEVICE_ATTR_RO(outdated_watchers);
 
@@ -381,53 +498,24 @@ static struct miscdevice sysgenid_misc = {
 	.groups = sysgenid_groups,
 };
 
+/*
+ * The VM-fork backend. Without CONFIG_VMGENID, <linux/random.h> stubs the
+ * notifier calls and the chain never fires: one switch, this parameter.
+ */
 static bool vmfork = true;
 module_param(vmfork, bool, 0444);
 MODULE_PARM_DESC(vmfork, "Move the generation on every VM fork, where the kernel reports them (default: on)");
 
-#ifdef SYSGENID_HAVE_VMFORK
-static int sysgenid_vmfork(struct notifier_block *nb, unsigned long action,
-			   void *data)
+static int sysgenid_vmfork_notify(struct notifier_block *nb,
+				  unsigned long action, void *data)
 {
-	sysgenid_bump_generation();
+	sysgenid_bump(0);
 	return NOTIFY_OK;
 }
 
 static struct notifier_block sysgenid_vmfork_nb = {
-	.notifier_call = sysgenid_vmfork,
+	.notifier_call = sysgenid_vmfork_notify,
 };
-
-static int backend_register(void)
-{
-	int ret;
-
-	if (!vmfork) {
-		pr_info("VM fork backend off (vmfork=0): software updates only\n");
-		return 0;
-	}
-	ret = register_random_vmfork_notifier(&sysgenid_vmfork_nb);
-	if (ret)
-		return ret;
-	pr_info("VM fork backend on: the generation follows VM forks\n");
-	return 0;
-}
-
-static void backend_unregister(void)
-{
-	if (vmfork)
-		unregister_random_vmfork_notifier(&sysgenid_vmfork_nb);
-}
-#else
-static int backend_register(void)
-{
-	pr_info("no VM fork backend in this build: software updates only\n");
-	return 0;
-}
-
-static void backend_unregister(void)
-{
-}
-#endif
 
 static int __init sysgenid_init(void)
 {
@@ -437,17 +525,25 @@ static int __init sysgenid_init(void)
 	if (!state.page)
 		return -ENOMEM;
 
+	/* The backend first: once the device exists, files can be open. */
+	if (vmfork) {
+		ret = register_random_vmfork_notifier(&sysgenid_vmfork_nb);
+		if (ret)
+			goto err_page;
+	}
+
 	ret = misc_register(&sysgenid_misc);
 	if (ret)
-		goto err_page;
+		goto err_vmfork;
 
-	ret = backend_register();
-	if (ret)
-		goto err_misc;
+	pr_info("VM forks %s\n", !vmfork ? "ignored (vmfork=0)" :
+		IS_ENABLED(CONFIG_VMGENID) ? "move the generation" :
+		"unseen: no CONFIG_VMGENID");
 	return 0;
 
-err_misc:
-	misc_deregister(&sysgenid_misc);
+err_vmfork:
+	if (vmfork)
+		unregister_random_vmfork_notifier(&sysgenid_vmfork_nb);
 err_page:
 	free_page((unsigned long)state.page);
 	return ret;
@@ -455,8 +551,9 @@ err_page:
 
 static void __exit sysgenid_exit(void)
 {
-	backend_unregister();
 	misc_deregister(&sysgenid_misc);
+	if (vmfork)
+		unregister_random_vmfork_notifier(&sysgenid_vmfork_nb);
 	free_page((unsigned long)state.page);
 }
 

@@ -6,31 +6,41 @@
 # run, check the kernel log since the load, unload the module. Works under
 # busybox sh, dash and bash.
 #
-# Usage: run-suite.sh MODULE.ko [STRESS_SECONDS [-x]]
+# Usage: run-suite.sh [-x] [-a 'MODULE ARGS'] MODULE.ko [STRESS_SECONDS]
 #   STRESS_SECONDS  default 60; 0 skips the stress run
 #   -x              stop the ABI suite at its first failing test (mutants)
-# Exit status: 0 when every check passed.
+#   -a ARGS         module parameters, for the load and the suite's reloads
+# Exit status: 0 when every check passed; 1 when a check failed; 3 when the
+# checks could not run (programs not built, the module would not load):
+# a harness error, which proves nothing about the module.
 
+XFLAG=
+KO_ARGS=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	# A mutant only has to fail: stop at its first failure, and let no
+	# test hang long.
+	-x) XFLAG=-x; export SYSGENID_TEST_TIMEOUT=20; shift ;;
+	-a) KO_ARGS=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
 KO=$1
 STRESS=${2:-60}
-XFLAG=
-# A mutant only has to fail: stop at its first failure, and let no test
-# hang long.
-[ "$3" = -x ] && XFLAG=-x && export SYSGENID_TEST_TIMEOUT=20
 HERE=$(cd "$(dirname "$0")" && pwd)
 SYS=/sys/class/misc/sysgenid
 n=0
 failed=0
 
 if [ -z "$KO" ] || [ ! -f "$KO" ]; then
-	echo "usage: run-suite.sh MODULE.ko [STRESS_SECONDS [-x]]" >&2
-	exit 2
+	echo "usage: run-suite.sh [-x] [-a 'MODULE ARGS'] MODULE.ko [STRESS_SECONDS]" >&2
+	exit 3
 fi
 case $STRESS in
-''|*[!0-9]*) echo "run-suite.sh: STRESS_SECONDS must be a number" >&2; exit 2 ;;
+''|*[!0-9]*) echo "run-suite.sh: STRESS_SECONDS must be a number" >&2; exit 3 ;;
 esac
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/run-suite.XXXXXX") || exit 2
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/run-suite.XXXXXX") || exit 3
 trap 'rm -rf "$TMP"' EXIT
 
 echo "TAP version 13"
@@ -52,6 +62,13 @@ finish() {
 	exit $?
 }
 
+# The checks cannot run: say so, and exit 3 rather than 1.
+harness_error() {
+	echo "1..$n"
+	echo "# run-suite: HARNESS ERROR: $*"
+	exit 3
+}
+
 # Runs a program with its own TAP output indented under this one's.
 indented() {
 	"$@" >"$TMP/out.log" 2>&1
@@ -64,7 +81,7 @@ for prog in sysgenid_test sysgenid_stress; do
 	[ -x "$HERE/$prog" ]
 	result $? "$prog is built ($HERE/$prog)"
 done
-[ $failed -eq 0 ] || { echo "# build them first: make -C kmod/tests"; finish; }
+[ $failed -eq 0 ] || harness_error "build them first: make -C kmod/tests"
 
 [ ! -e /dev/sysgenid ] && [ ! -e /sys/module/sysgenid ]
 result $? "no sysgenid device or module before the load"
@@ -73,10 +90,14 @@ result $? "no sysgenid device or module before the load"
 MARK="run-suite-$$-$(date +%s)"
 echo "$MARK" >/dev/kmsg 2>/dev/null
 
-insmod "$KO"
+# shellcheck disable=SC2086
+insmod "$KO" $KO_ARGS
 rc=$?
-result $rc "insmod $KO"
-[ $rc -eq 0 ] || finish
+result $rc "insmod $KO $KO_ARGS"
+[ $rc -eq 0 ] || harness_error "insmod $KO failed"
+# For the suite's reloads (rmmod while in use, fresh loads for clients).
+export SYSGENID_KO="$KO" SYSGENID_KO_ARGS="$KO_ARGS"
+export SYSGENID_UDEV_RULE="$HERE/../udev/60-sysgenid.rules"
 
 tries=0
 while [ ! -c /dev/sysgenid ] && [ $tries -lt 300 ]; do
@@ -94,11 +115,18 @@ if [ $rc -eq 0 ]; then
 	result $? "sysfs: generation 0, no watchers after the load"
 
 	indented "$HERE/sysgenid_test" $XFLAG
-	result $? "ABI conformance suite (sysgenid_test)"
+	rc=$?
+	grep -q "^# Totals: .* skip:0 " "$TMP/out.log" || [ $rc -ne 0 ]
+	result $? "ABI conformance suite (sysgenid_test), no test skipped"
+	[ $rc -eq 0 ]
+	result $? "ABI conformance suite (sysgenid_test) passed"
 
 	if [ "$STRESS" -gt 0 ]; then
+		# The suite's last test reloaded the module: counts from 0.
+		[ "$(cat $SYS/generation)" = 0 ]
+		result $? "generation 0 before the stress run (fresh reload)"
 		indented "$HERE/sysgenid_stress" "$STRESS" 8
-		result $? "stress run, 8 threads, $STRESS s (sysgenid_stress)"
+		result $? "stress run, 8 threads and 2 bumpers, $STRESS s (sysgenid_stress)"
 	fi
 fi
 

@@ -64,6 +64,7 @@ static unsigned int test_timeout(void)
 #define BLOCK_TIMEOUT_MS 60000	/* how long a thread may take to fall asleep */
 #define GRACE_MS 200		/* "still blocked" checks */
 #define LONG_MS 60000		/* WAIT timeouts that must not fire */
+#define SLACK_MS 5000		/* upper bound on "at once" and on a timeout's overrun */
 #define NOBODY 65534
 #define KSFT_SKIP 4
 
@@ -239,7 +240,7 @@ static bool asleep_in(pid_t tid, long nr, long nr2)
 	int fd, n;
 	long sc;
 
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return false;
@@ -252,7 +253,7 @@ static bool asleep_in(pid_t tid, long nr, long nr2)
 	if (!p || p[1] != ' ' || p[2] != 'S')
 		return false;
 
-	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
+	snprintf(path, sizeof(path), "/proc/%d/syscall", tid);
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return true;
@@ -652,12 +653,13 @@ static void test_write_rules(void)
 	EXPECT(outdated() == 0, "after the ack");
 	EXPECT_ERRNO(write(fd, &wrong, sizeof(wrong)), EINVAL);
 	EXPECT_ERRNO(read_gen(fd), EAGAIN);
-	/* A read-only watcher reads, but can never acknowledge. */
+	/* A read-only file reads, can never acknowledge, and is no watcher. */
 	EXPECT(read_gen(ro) == g, "read of the read-only fd");
 	EXPECT_ERRNO(write(ro, &g, sizeof(g)), EBADF);
-	EXPECT(outdated() == 1, "the read-only watcher: %u outdated", outdated());
+	EXPECT(watchers() == 1 && outdated() == 0, "the read-only file counted: %u/%u",
+	       watchers(), outdated());
+	EXPECT_ERRNO(read_gen(ro), EAGAIN);	/* it read the generation: up to date */
 	close(ro);
-	EXPECT(outdated() == 0, "after closing the read-only watcher: %u", outdated());
 	close(fd);
 }
 
@@ -847,19 +849,16 @@ static void test_tracking_rules(void)
 	       "re-tracking a file that is still outdated: %u/%u", watchers(), outdated());
 	EXPECT(ioctl(fd, SYSGENID_SET_WATCHER_TRACKING, 0) == 0, "SET_TRACKING(0)");
 	EXPECT(read_gen(fd) == generation(), "an untracked file still reads its news");
-	EXPECT(watchers() == 1 && outdated() == 1, "a read must track: %u/%u",
-	       watchers(), outdated());
+	EXPECT(watchers() == 0 && outdated() == 0,
+	       "a read after SET_TRACKING(0) tracked again: %u/%u", watchers(), outdated());
 	ack_current(fd);
-	EXPECT(watchers() == 1 && outdated() == 0, "after the ack: %u/%u",
-	       watchers(), outdated());
 	close(fd);
-	EXPECT(watchers() == 0, "after close: %u", watchers());
 
 	/* A read that finds nothing (EAGAIN) still makes a watcher. */
 	fd = untracked();
 	EXPECT_ERRNO(read_gen(fd), EAGAIN);
 	EXPECT(watchers() == 1, "an EAGAIN read did not track: %u", watchers());
-	/* So does a poll, even after SET_TRACKING(0). */
+	/* So does a poll, but not after SET_TRACKING(0). */
 	fd2 = untracked();
 	p = (struct pollfd){ .fd = fd2, .events = POLLIN };
 	EXPECT(poll(&p, 1, 0) == 0, "poll");
@@ -867,7 +866,7 @@ static void test_tracking_rules(void)
 	EXPECT(ioctl(fd2, SYSGENID_SET_WATCHER_TRACKING, 0) == 0, "SET_TRACKING(0)");
 	EXPECT(watchers() == 1, "%u", watchers());
 	EXPECT(poll(&p, 1, 0) == 0, "poll");
-	EXPECT(watchers() == 2, "a poll after SET_TRACKING(0) did not track: %u", watchers());
+	EXPECT(watchers() == 1, "a poll after SET_TRACKING(0) tracked again: %u", watchers());
 	/* The other ioctls and an mmap do not. */
 	close(fd);
 	close(fd2);
@@ -932,25 +931,28 @@ static void test_firecracker_spinner_is_no_watcher(void)
 	close(fd);
 }
 
-/* The mapping holds the file: a watcher whose fd is closed stays one until munmap. */
-static void test_mapping_keeps_watcher_until_munmap(void)
+/*
+ * A mapping holds no watcher: a watcher that maps, closes and keeps reading
+ * the mapping stops being one at close, and stalls no WAIT.
+ */
+static void test_mapping_holds_no_watcher(void)
 {
 	int fd = watcher(), self;
-	void *page = mmap(NULL, 4, PROT_READ, MAP_SHARED, fd, 0);
+	volatile unsigned int *page = mmap(NULL, 4, PROT_READ, MAP_SHARED, fd, 0);
+	unsigned int g;
 
 	ASSERT(page != MAP_FAILED, "mmap");
+	EXPECT(watchers() == 1, "%u watchers", watchers());
 	close(fd);
-	EXPECT(watchers() == 1, "the mapping holds the file: %u watchers", watchers());
+	EXPECT(watchers() == 0, "the mapping kept the closed watcher: %u watchers", watchers());
 	self = watcher();
-	bump();
+	g = bump();
 	ack_current(self);
-	EXPECT(outdated() == 1, "the mapped watcher is not outdated: %u", outdated());
-	EXPECT_ERRNO(wait_watchers(self, SYSGENID_WAIT_WATCHERS_V2, GRACE_MS), ETIME);
-	munmap(page, 4);
-	EXPECT(watchers() == 1 && outdated() == 0, "after munmap: %u/%u",
-	       watchers(), outdated());
+	EXPECT(*page == g, "the mapping says %u, expected %u", *page, g);
+	EXPECT(outdated() == 0, "the mapping left an outdated watcher: %u", outdated());
 	EXPECT(wait_watchers(self, SYSGENID_WAIT_WATCHERS_V2, LONG_MS) == 0,
-	       "WAIT after munmap: %s", strerror(errno));
+	       "WAIT stalled by a mapping: %s", strerror(errno));
+	munmap((void *)page, 4);
 	close(self);
 }
 
@@ -996,18 +998,31 @@ static void test_wait_returns_at_once_when_none_outdated(void)
 static void test_wait_timeout_per_family(void)
 {
 	int self = watcher(), other = watcher();
-	long long t0;
+	long long t0, t1;
 
 	bump();
 	ack_current(self);
 	t0 = now_ms();
 	EXPECT_ERRNO(wait_watchers(self, SYSGENID_WAIT_WATCHERS_V2, GRACE_MS), ETIME);
-	EXPECT(now_ms() - t0 >= GRACE_MS - 10, "v2 WAIT returned after %lld ms", now_ms() - t0);
+	t1 = now_ms() - t0;
+	EXPECT(t1 >= GRACE_MS - 10 && t1 < GRACE_MS + SLACK_MS,
+	       "v2 WAIT(%d) returned after %lld ms", GRACE_MS, t1);
 	t0 = now_ms();
 	EXPECT_ERRNO(wait_watchers(self, SYSGENID_WAIT_WATCHERS, GRACE_MS), EINTR);
-	EXPECT(now_ms() - t0 >= GRACE_MS - 10, "v4 WAIT returned after %lld ms", now_ms() - t0);
+	t1 = now_ms() - t0;
+	EXPECT(t1 >= GRACE_MS - 10 && t1 < GRACE_MS + SLACK_MS,
+	       "v4 WAIT(%d) returned after %lld ms", GRACE_MS, t1);
+	t0 = now_ms();
 	EXPECT_ERRNO(wait_watchers(self, SYSGENID_WAIT_WATCHERS_V2, 1), ETIME);
 	EXPECT_ERRNO(wait_watchers(self, SYSGENID_WAIT_WATCHERS, 1), EINTR);
+	t1 = now_ms() - t0;
+	EXPECT(t1 < SLACK_MS, "two WAIT(1) took %lld ms", t1);
+	/* A larger timeout that must not be clamped to something short. */
+	t0 = now_ms();
+	EXPECT_ERRNO(wait_watchers(self, SYSGENID_WAIT_WATCHERS_V2, 3 * GRACE_MS), ETIME);
+	t1 = now_ms() - t0;
+	EXPECT(t1 >= 3 * GRACE_MS - 10 && t1 < 3 * GRACE_MS + SLACK_MS,
+	       "v2 WAIT(%d) returned after %lld ms", 3 * GRACE_MS, t1);
 	/* An untracked caller waits all the same. */
 	close(self);
 	self = untracked();
@@ -1051,6 +1066,7 @@ static void test_wait_eintr_when_bump_arrives(void)
 	int tself = watcher(), uself = untracked(), other = watcher();
 	struct later l;
 	unsigned int i, j;
+	long long t0, t1;
 
 	for (j = 0; j < 2; j++) {
 		int self = j ? uself : tself;
@@ -1060,8 +1076,13 @@ static void test_wait_eintr_when_bump_arrives(void)
 			ack_current(tself);
 			ack_current(uself);
 			later(&l, SYS_ioctl, do_bump, -1, -1);
+			t0 = now_ms();
 			EXPECT_ERRNO(wait_watchers(self, wait_cmds[i], LONG_MS), EINTR);
+			t1 = now_ms() - t0;
 			later_join(&l);
+			/* At the bump, not at the end of the timeout (v4's EINTR too). */
+			EXPECT(t1 < SLACK_MS, "%s returned %lld ms after it began",
+			       wait_names[i], t1);
 		}
 	}
 	close(other);
@@ -1178,7 +1199,8 @@ static void force_refused(void)
 	close(fd);
 }
 
-static void drop_to_nobody(void)
+/* Becomes nobody with no capability, in the supplementary groups given. */
+static void drop_to_user(int ngroups, const gid_t *groups)
 {
 	uint64_t eff = 0, prm = 0;
 	int c, last = CAP_LAST_CAP;
@@ -1192,7 +1214,7 @@ static void drop_to_nobody(void)
 	for (c = 0; c <= last; c++)
 		prctl(PR_CAPBSET_DROP, c, 0, 0, 0);
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	ASSERT(setgroups(0, NULL) == 0 && setgid(NOBODY) == 0 && setuid(NOBODY) == 0,
+	ASSERT(setgroups(ngroups, groups) == 0 && setgid(NOBODY) == 0 && setuid(NOBODY) == 0,
 	       "dropping to nobody: %s", strerror(errno));
 	ASSERT(capset_sets(0) == 0, "capset(0): %s", strerror(errno));
 	ASSERT(capget_sets(&eff, &prm) == 0 && eff == 0 && prm == 0,
@@ -1201,6 +1223,11 @@ static void drop_to_nobody(void)
 	ASSERT(getuid() == NOBODY && geteuid() == NOBODY, "uid");
 	/* setuid() made the process undumpable: /proc/self would be root's. */
 	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+}
+
+static void drop_to_nobody(void)
+{
+	drop_to_user(0, NULL);
 }
 
 static void write_file(const char *path, const char *s)
@@ -1434,6 +1461,641 @@ static void test_sysfs_agrees(void)
 	close(b);
 }
 
+/* ---- tests: read-only files and the tracking choice -------------------- */
+
+/* Read-only files never watch, yet hear of every bump once. */
+static void test_readonly_files_never_watch(void)
+{
+	int ro = dev_open(O_RDONLY | O_NONBLOCK), ro2 = dev_open(O_RDONLY);
+	int ep = epoll_create1(EPOLL_CLOEXEC), self;
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct pollfd p = { .fd = ro, .events = POLLIN };
+	struct reader r;
+	unsigned int g, g2;
+	long long t0;
+
+	ASSERT(epoll_ctl(ep, EPOLL_CTL_ADD, ro2, &ev) == 0, "epoll_ctl");
+	EXPECT_ERRNO(read_gen(ro), EAGAIN);
+	EXPECT(poll(&p, 1, 0) == 0, "a fresh read-only file is ready");
+	EXPECT(watchers() == 0, "a read, poll or epoll of a read-only file tracked it: %u",
+	       watchers());
+	EXPECT_ERRNO(ioctl(ro, SYSGENID_SET_WATCHER_TRACKING, 1), EBADF);
+	EXPECT(ioctl(ro, SYSGENID_SET_WATCHER_TRACKING, 0) == 0, "SET_TRACKING(0): %s",
+	       strerror(errno));
+	EXPECT(watchers() == 0, "SET_TRACKING(1) on a read-only file tracked it: %u",
+	       watchers());
+	g = bump();
+	EXPECT(watchers() == 0 && outdated() == 0, "after a bump: %u/%u",
+	       watchers(), outdated());
+	EXPECT(poll(&p, 1, 0) == 1 && (p.revents & POLLIN), "not readable after a bump");
+	EXPECT(epoll_ready(ep) & EPOLLIN, "the epoll of a read-only file not ready");
+	self = watcher();
+	t0 = now_ms();
+	EXPECT(wait_watchers(self, SYSGENID_WAIT_WATCHERS_V2, LONG_MS) == 0,
+	       "WAIT stalled by read-only files: %s", strerror(errno));
+	EXPECT(wait_watchers(self, SYSGENID_WAIT_WATCHERS, LONG_MS) == 0,
+	       "v4 WAIT stalled by read-only files: %s", strerror(errno));
+	EXPECT(now_ms() - t0 < SLACK_MS, "the WAITs took %lld ms", now_ms() - t0);
+	/* Up to date again once it read the generation. */
+	EXPECT(read_gen(ro) == g, "read of the outdated read-only file");
+	EXPECT_ERRNO(read_gen(ro), EAGAIN);
+	EXPECT(poll(&p, 1, 0) == 0, "still readable after reading %u", g);
+	EXPECT(read_gen(ro2) == g, "read of the other read-only file");
+	EXPECT(epoll_ready(ep) == 0, "the epoll still ready after reading %u", g);
+	/* A blocking read-only reader sleeps until the next bump, then has it. */
+	reader_start(&r, ro2);
+	g2 = bump();
+	pthread_join(r.thread, NULL);
+	EXPECT(r.result == g2, "the blocked read-only read returned %ld (%s), expected %u",
+	       r.result, strerror(r.err), g2);
+	EXPECT(watchers() == 1 && outdated() == 1, "%u/%u", watchers(), outdated());
+	ack_current(self);
+	close(self);
+	close(ep);
+	close(ro2);
+	close(ro);
+}
+
+/* A read-only epoll loop handles each bump once and sleeps in between. */
+static void test_readonly_epoll_loop_sleeps_between_bumps(void)
+{
+	int ro = dev_open(O_RDONLY | O_NONBLOCK), self = watcher();
+	int ep = epoll_create1(EPOLL_CLOEXEC), i;
+	struct epoll_event ev = { .events = EPOLLIN };
+	long long t0, t1;
+	unsigned int g;
+
+	ASSERT(epoll_ctl(ep, EPOLL_CTL_ADD, ro, &ev) == 0, "epoll_ctl");
+	for (i = 0; i < 3; i++) {
+		g = bump();
+		ack_current(self);
+		EXPECT(epoll_wait(ep, &ev, 1, LONG_MS) == 1, "bump %d did not wake the loop", i);
+		EXPECT(read_gen(ro) == g, "the loop's read of %u", g);
+		t0 = now_ms();
+		EXPECT(epoll_wait(ep, &ev, 1, GRACE_MS) == 0,
+		       "the loop spins: ready again after reading %u", g);
+		t1 = now_ms() - t0;
+		EXPECT(t1 >= GRACE_MS - 10, "epoll_wait slept only %lld ms", t1);
+		EXPECT(watchers() == 1 && outdated() == 0, "%u/%u", watchers(), outdated());
+		EXPECT(wait_watchers(self, SYSGENID_WAIT_WATCHERS_V2, LONG_MS) == 0,
+		       "WAIT stalled by the read-only loop: %s", strerror(errno));
+	}
+	close(ep);
+	close(self);
+	close(ro);
+}
+
+/* SET_WATCHER_TRACKING(0) and (1) stick: no read or poll undoes them. */
+static void test_tracking_choice_sticks(void)
+{
+	int fd = untracked(), fd2 = untracked(), self = watcher();
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event ev = { .events = EPOLLIN };
+	unsigned int g;
+
+	EXPECT(ioctl(fd, SYSGENID_SET_WATCHER_TRACKING, 0) == 0, "SET_TRACKING(0)");
+	ASSERT(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0, "epoll_ctl");
+	EXPECT_ERRNO(read_gen(fd), EAGAIN);
+	EXPECT(watchers() == 1, "a read or poll after SET_TRACKING(0) tracked: %u", watchers());
+	g = bump();
+	/* Under epoll the poll that follows the bump must not track either. */
+	EXPECT(epoll_ready(ep) & EPOLLIN, "the untracked file hears of the bump");
+	EXPECT(read_gen(fd) == g, "read");
+	ack_current(self);
+	EXPECT(watchers() == 1 && outdated() == 0,
+	       "SET_TRACKING(0) undone at the bump: %u/%u", watchers(), outdated());
+	EXPECT(wait_watchers(self, SYSGENID_WAIT_WATCHERS_V2, LONG_MS) == 0,
+	       "WAIT stalled by a file that chose 0: %s", strerror(errno));
+	EXPECT(epoll_ready(ep) & EPOLLIN, "a writable file stays readable until its ack");
+	EXPECT(ack(fd, g), "ack");
+	EXPECT(epoll_ready(ep) == 0, "ready after the ack");
+
+	EXPECT(ioctl(fd2, SYSGENID_SET_WATCHER_TRACKING, 1) == 0, "SET_TRACKING(1)");
+	EXPECT(watchers() == 2, "%u", watchers());
+	EXPECT(ioctl(fd2, SYSGENID_SET_WATCHER_TRACKING, 0) == 0, "SET_TRACKING(0)");
+	EXPECT(read_gen(fd2) == g, "read of the outdated untracked file");
+	EXPECT(watchers() == 1, "a read after 1 then 0 tracked: %u", watchers());
+	close(ep);
+	close(fd2);
+	close(fd);
+	close(self);
+}
+
+/* ---- tests: hardening ---------------------------------------------------- */
+
+static void test_force_rejects_wide_argument(void)
+{
+	int fd = dev_open(O_RDONLY);
+	unsigned int g = generation();
+
+	EXPECT_ERRNO(ioctl(fd, SYSGENID_FORCE_GEN_UPDATE, 1UL << 32), EINVAL);
+	EXPECT_ERRNO(ioctl(fd, SYSGENID_TRIGGER_GEN_UPDATE, (1UL << 32) | (g + 5)), EINVAL);
+	EXPECT_ERRNO(ioctl(fd, SYSGENID_TRIGGER_GEN_UPDATE, ~0UL), EINVAL);
+	EXPECT(generation() == g, "a refused FORCE moved the generation %u -> %u",
+	       g, generation());
+	EXPECT(ioctl(fd, SYSGENID_TRIGGER_GEN_UPDATE, (unsigned long)g + 5) == 0, "TRIGGER(g+5)");
+	EXPECT(generation() == g + 5, "%u", generation());
+	close(fd);
+}
+
+/* The VmFlags of the mapping at addr, from /proc/self/smaps. */
+static bool vm_flags_of(void *addr, char *flags, size_t len)
+{
+	char line[512], want[32];
+	bool in = false;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	if (!f)
+		return false;
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)addr);
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, want, strlen(want)))
+			in = true;
+		else if (in && !strncmp(line, "VmFlags:", 8)) {
+			snprintf(flags, len, "%s", line + 8);
+			fclose(f);
+			return true;
+		}
+	}
+	fclose(f);
+	return false;
+}
+
+static bool has_flag(const char *flags, const char *flag)
+{
+	char pat[8];
+
+	snprintf(pat, sizeof(pat), " %s", flag);
+	return strstr(flags, pat) != NULL;
+}
+
+static void test_mmap_hardening(void)
+{
+	int fd = dev_open(O_RDWR), ro = dev_open(O_RDONLY);
+	long pg = sysconf(_SC_PAGESIZE);
+	char flags[512] = "";
+	void *p, *q;
+	unsigned int g;
+
+	errno = 0;
+	EXPECT(mmap(NULL, 4, PROT_READ | PROT_EXEC, MAP_SHARED, ro, 0) == MAP_FAILED &&
+	       errno == EPERM, "PROT_EXEC: %s", strerror(errno));
+	errno = 0;
+	EXPECT(mmap(NULL, 4, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0) == MAP_FAILED &&
+	       errno == EPERM, "PROT_EXEC on the O_RDWR fd: %s", strerror(errno));
+
+	p = mmap(NULL, pg, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT(p != MAP_FAILED, "mmap: %s", strerror(errno));
+	errno = 0;
+	EXPECT(mprotect(p, pg, PROT_READ | PROT_EXEC) == -1 && errno == EACCES,
+	       "mprotect(PROT_EXEC): %s", strerror(errno));
+	q = mremap(p, pg, 2 * pg, MREMAP_MAYMOVE);
+	EXPECT(q == MAP_FAILED, "mremap grew the mapping to two pages");
+	if (q != MAP_FAILED)
+		p = q;
+	ASSERT(vm_flags_of(p, flags, sizeof(flags)), "no VmFlags for the mapping");
+	EXPECT(has_flag(flags, "dd") && has_flag(flags, "de") && !has_flag(flags, "me") &&
+	       !has_flag(flags, "mw") && !has_flag(flags, "wr") && !has_flag(flags, "ex"),
+	       "VmFlags:%s wanted dd, de and no me, mw, wr, ex", flags);
+	/* An emptied mapping fills again on the next read: no SIGBUS. */
+	EXPECT(madvise(p, pg, MADV_DONTNEED) == 0, "madvise: %s", strerror(errno));
+	g = bump();
+	EXPECT(*(volatile unsigned int *)p == g, "after MADV_DONTNEED the mapping says %u, not %u",
+	       *(volatile unsigned int *)p, g);
+	EXPECT(madvise(p, pg, MADV_DONTNEED) == 0, "madvise: %s", strerror(errno));
+	EXPECT(*(volatile unsigned int *)p == generation(), "a second refill");
+	munmap(p, pg);
+	close(ro);
+	close(fd);
+}
+
+struct bumper {
+	pthread_t thread;
+	int fd;
+	long long until;
+	long ok, failed;
+};
+
+static void *bumper_run(void *arg)
+{
+	struct bumper *b = arg;
+
+	while (now_ms() < b->until) {
+		if (ioctl(b->fd, SYSGENID_TRIGGER_GEN_UPDATE, 0) == 0)
+			b->ok++;
+		else
+			b->failed++;
+	}
+	return NULL;
+}
+
+/* Concurrent bumps: none lost, each moves the counter by exactly one. */
+static void test_concurrent_bumps_are_exact(void)
+{
+	struct bumper b[3];
+	int w = watcher(), i, n = 3;
+	unsigned int start = generation(), end;
+	long total = 0;
+	volatile unsigned int *page = mmap(NULL, 4, PROT_READ, MAP_SHARED, w, 0);
+
+	ASSERT(page != MAP_FAILED, "mmap");
+	for (i = 0; i < n; i++) {
+		b[i] = (struct bumper){ .fd = dev_open(O_RDONLY), .until = now_ms() + 3000 };
+		ASSERT(pthread_create(&b[i].thread, NULL, bumper_run, &b[i]) == 0, "pthread");
+	}
+	for (i = 0; i < n; i++) {
+		pthread_join(b[i].thread, NULL);
+		close(b[i].fd);
+		total += b[i].ok;
+		EXPECT(b[i].failed == 0, "bumper %d: %ld failed bumps", i, b[i].failed);
+	}
+	end = generation();
+	printf("# %d bumpers: %ld bumps, generation %u -> %u\n", n, total, start, end);
+	EXPECT(end - start == (unsigned int)total, "%ld bumps moved the generation by %u",
+	       total, end - start);
+	EXPECT(*page == end, "mapping %u, sysfs %u", *page, end);
+	EXPECT(watchers() == 1 && outdated() == 1, "%u/%u", watchers(), outdated());
+	EXPECT(read_gen(w) == end, "the watcher reads %u", end);
+	ack_current(w);
+	munmap((void *)page, 4);
+	close(w);
+}
+
+/* ---- tests: clients as they really run ----------------------------------- */
+
+/* The device mode and group the installed udev rule gives. */
+static mode_t udev_mode(void)
+{
+	const char *rule = getenv("SYSGENID_UDEV_RULE");
+	char line[512], *m;
+	mode_t mode = 0;
+	FILE *f;
+
+	ASSERT(rule, "SYSGENID_UDEV_RULE is not set");
+	f = fopen(rule, "r");
+	ASSERT(f, "%s: %s", rule, strerror(errno));
+	while (fgets(line, sizeof(line), f))
+		if (line[0] != '#' && (m = strstr(line, "MODE=\"")))
+			mode = strtoul(m + 6, NULL, 8);
+	fclose(f);
+	ASSERT(mode, "no MODE in %s", rule);
+	return mode;
+}
+
+#define SYSGENID_GID 990	/* stands for the udev rule's group */
+
+/* Runs fn in a child as nobody, the device as the udev rule installs it. */
+static void as_user_with_udev_rule(void (*fn)(void), bool in_group)
+{
+	struct stat st;
+	pid_t pid;
+	int status;
+	gid_t group = SYSGENID_GID;
+
+	ASSERT(stat(dev, &st) == 0, "stat");
+	ASSERT(chown(dev, 0, SYSGENID_GID) == 0 && chmod(dev, udev_mode()) == 0, "chmod");
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		failures = 0;
+		drop_to_user(in_group, &group);
+		fn();
+		fflush(stdout);
+		_exit(failures ? 1 : 0);
+	}
+	waitpid(pid, &status, 0);
+	chown(dev, st.st_uid, st.st_gid);
+	chmod(dev, st.st_mode & 07777);
+	EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child failed (%#x)", status);
+}
+
+/* AWS-LC: stat, open(O_RDONLY), mmap len bytes, close, read the mapping. */
+static volatile unsigned int *awslc_probe(size_t len)
+{
+	volatile unsigned int *page;
+	struct stat st;
+	int fd;
+
+	ASSERT(stat(dev, &st) == 0 && S_ISCHR(st.st_mode), "the probe's stat: %s",
+	       strerror(errno));
+	fd = open(dev, O_RDONLY);
+	ASSERT(fd >= 0, "the probe's open(O_RDONLY): %s", strerror(errno));
+	page = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT(page != MAP_FAILED, "the probe's mmap(%zu): %s", len, strerror(errno));
+	ASSERT(close(fd) == 0, "the probe's close");
+	EXPECT(*page == generation(), "the probe reads %u, sysfs says %u", *page, generation());
+	return page;
+}
+
+static void awslc_probe_checked(size_t len)
+{
+	volatile unsigned int *page = awslc_probe(len);
+	int fd, self = watcher();
+	unsigned int g;
+
+	/* Its unmerged branch bumped on an O_RDONLY fd with ioctl(fd, 0xE403, 1). */
+	fd = dev_open(O_RDONLY);
+	ASSERT(ioctl(fd, 0xE403, 1) == 0, "ioctl(0xE403, 1): %s", strerror(errno));
+	close(fd);
+	g = generation();
+	EXPECT(*page == g, "the probe's mapping says %u after a bump, expected %u", *page, g);
+	ack_current(self);
+	EXPECT(watchers() == 1 && outdated() == 0, "the probe counted: %u/%u",
+	       watchers(), outdated());
+	EXPECT(wait_watchers(self, SYSGENID_WAIT_WATCHERS_V2, LONG_MS) == 0,
+	       "WAIT stalled by the probe: %s", strerror(errno));
+	close(self);
+	munmap((void *)page, len);
+}
+
+static void test_client_awslc_probe_as_root(void)
+{
+	awslc_probe_checked(4);
+}
+
+/* The legacy snapsafe probe maps a whole page. */
+static void test_client_awslc_legacy_page_probe(void)
+{
+	awslc_probe_checked(sysconf(_SC_PAGESIZE));
+}
+
+static void unprivileged_probe(void)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	volatile unsigned int *page = awslc_probe(4);
+	int ro = dev_open(O_RDONLY | O_NONBLOCK);
+	struct pollfd p = { .fd = ro, .events = POLLIN };
+
+	munmap((void *)page, 4);
+	page = awslc_probe(pg);
+	munmap((void *)page, pg);
+	EXPECT(poll(&p, 1, 0) == 0, "poll of a read-only file");
+	EXPECT_ERRNO(read_gen(ro), EAGAIN);
+	close(ro);
+	/* Not in the group: no write access, so no way to become a watcher. */
+	EXPECT_ERRNO(open(dev, O_RDWR), EACCES);
+	EXPECT_ERRNO(open(dev, O_WRONLY), EACCES);
+	EXPECT(watchers() == 0, "%u watchers", watchers());
+}
+
+static void group_member_watches(void)
+{
+	int fd = open(dev, O_RDWR | O_NONBLOCK);
+
+	ASSERT(fd >= 0, "a group member's open(O_RDWR): %s", strerror(errno));
+	EXPECT_ERRNO(read_gen(fd), EAGAIN);
+	EXPECT(watchers() == 1, "a group member's read did not track: %u", watchers());
+	close(fd);
+}
+
+/* As nobody, with the permissions the installed udev rule gives. */
+static void test_client_awslc_probe_unprivileged(void)
+{
+	as_user_with_udev_rule(unprivileged_probe, false);
+	as_user_with_udev_rule(group_member_watches, true);
+}
+
+/* ---- reloading the module ------------------------------------------------ */
+
+static long sysgenid_rmmod(void)
+{
+	return syscall(SYS_delete_module, "sysgenid", O_NONBLOCK);
+}
+
+/*
+ * The module went while this process holds a file or a mapping of it:
+ * closing them, even exiting, would run code that is gone (filp_close()
+ * reads f_op). So the test reports its failure and stops itself for good,
+ * still holding them; the runner counts a stopped test as failed, and the
+ * guest powers off under it.
+ */
+static void unloaded_under_us(const char *what)
+{
+	EXPECT(false, "rmmod succeeded while %s was alive", what);
+	fflush(stdout);
+	for (;;)
+		raise(SIGSTOP);
+}
+
+/* Unloads and loads the module again: a fresh load, generation 0. */
+static void module_reload(const char *params)
+{
+	const char *ko = getenv("SYSGENID_KO");
+	int fd;
+
+	ASSERT(ko, "SYSGENID_KO is not set: the suite cannot reload the module");
+	if (!params)
+		params = getenv("SYSGENID_KO_ARGS") ?: "";
+	ASSERT(sysgenid_rmmod() == 0, "rmmod with no file or mapping left: %s",
+	       strerror(errno));
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	ASSERT(fd >= 0, "open %s: %s", ko, strerror(errno));
+	ASSERT(syscall(SYS_finit_module, fd, params, 0) == 0, "loading %s '%s' again: %s",
+	       ko, params, strerror(errno));
+	close(fd);
+	ASSERT(access(dev, R_OK | W_OK) == 0, "%s after the reload: %s", dev, strerror(errno));
+	EXPECT(generation() == 0 && watchers() == 0 && outdated() == 0,
+	       "after the reload: generation %u, %u/%u", generation(), watchers(), outdated());
+}
+
+/* ---- Firecracker's sysgenid tool, -r -p -m ---------------------------- */
+
+/* The tool's loop in a child, reporting each generation it sees on a pipe. */
+static void firecracker_loop(char mode, int out)
+{
+	volatile unsigned int *page;
+	struct pollfd p;
+	unsigned int gen, last;
+	int fd;
+
+	fd = open(dev, mode == 'p' ? O_RDWR | O_NONBLOCK : O_RDWR);
+	if (fd < 0)
+		_exit(3);
+	if (mode == 'm') {
+		page = mmap(NULL, sizeof(*page), PROT_READ, MAP_SHARED, fd, 0);
+		if (page == MAP_FAILED)
+			_exit(3);
+		last = *page;
+		if (write(out, &last, sizeof(last)) != sizeof(last))
+			_exit(3);
+		for (;;) {
+			gen = *page;
+			if (gen != last && write(out, &gen, sizeof(gen)) != sizeof(gen))
+				_exit(3);
+			last = gen;
+		}
+	}
+	for (;;) {
+		if (mode == 'p') {
+			p = (struct pollfd){ .fd = fd, .events = POLLIN };
+			if (poll(&p, 1, -1) != 1)
+				_exit(4);
+		}
+		if (read(fd, &gen, sizeof(gen)) != sizeof(gen))
+			_exit(5);
+		if (write(out, &gen, sizeof(gen)) != sizeof(gen))
+			_exit(3);
+		if (write(fd, &gen, sizeof(gen)) != sizeof(gen))
+			_exit(6);
+	}
+}
+
+/* The next generation the child reported, or -1 after SLACK_MS. */
+static long next_report(int in)
+{
+	struct pollfd p = { .fd = in, .events = POLLIN };
+	unsigned int gen;
+
+	if (poll(&p, 1, SLACK_MS) != 1 || read(in, &gen, sizeof(gen)) != sizeof(gen))
+		return -1;
+	return gen;
+}
+
+static bool settle(unsigned int want_outdated)
+{
+	long long t0 = now_ms();
+
+	while (outdated() != want_outdated)
+		if (now_ms() - t0 > SLACK_MS)
+			return false;
+	return true;
+}
+
+/* Five TRIGGER(0) from a fresh load, vmfork=0: the client sees 1..5. */
+static void firecracker(char mode)
+{
+	int pipefd[2], fd, i, status, self;
+	unsigned int want_watchers = mode == 'm' ? 0 : 1;
+	long long t0;
+	pid_t pid;
+	long gen;
+
+	module_reload("vmfork=0");
+	ASSERT(pipe(pipefd) == 0, "pipe");
+	pid = fork();
+	if (pid == 0) {
+		close(pipefd[0]);
+		firecracker_loop(mode, pipefd[1]);
+	}
+	close(pipefd[1]);
+	if (mode == 'm') {
+		EXPECT(next_report(pipefd[0]) == 0, "the mmap loop did not start at 0");
+	} else {
+		for (t0 = now_ms(); watchers() != 1 && now_ms() - t0 < BLOCK_TIMEOUT_MS;)
+			sleep_ms(2);
+	}
+	EXPECT(watchers() == want_watchers, "-%c: %u watchers, expected %u", mode,
+	       watchers(), want_watchers);
+	fd = dev_open(O_RDWR);
+	for (i = 1; i <= 5; i++) {
+		ASSERT(ioctl(fd, SYSGENID_TRIGGER_GEN_UPDATE, 0UL) == 0, "TRIGGER(0): %s",
+		       strerror(errno));
+		gen = next_report(pipefd[0]);
+		EXPECT(gen == i, "-%c: bump %d, the client saw %ld", mode, i, gen);
+		EXPECT(settle(0), "-%c: bump %d not acknowledged: %u outdated", mode, i,
+		       outdated());
+	}
+	self = watcher();
+	EXPECT(wait_watchers(self, SYSGENID_WAIT_WATCHERS_V2, LONG_MS) == 0,
+	       "-%c: WAIT: %s", mode, strerror(errno));
+	close(self);
+	close(fd);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	EXPECT(WIFSIGNALED(status), "-%c: the client exited %d", mode, WEXITSTATUS(status));
+	close(pipefd[0]);
+	EXPECT(generation() == 5, "%u", generation());
+}
+
+static void test_client_firecracker_read_loop(void)
+{
+	firecracker('r');
+}
+
+static void test_client_firecracker_poll_loop(void)
+{
+	firecracker('p');
+}
+
+static void test_client_firecracker_mmap_loop(void)
+{
+	firecracker('m');
+}
+
+/* A read-only poll loop: handles every bump once, stalls no WAIT. */
+static void test_client_readonly_poller_never_stalls(void)
+{
+	int pipefd[2], self = watcher(), i, status, n = 0;
+	unsigned int gen, g;
+	pid_t pid;
+
+	ASSERT(pipe(pipefd) == 0, "pipe");
+	pid = fork();
+	if (pid == 0) {
+		int fd = open(dev, O_RDONLY | O_NONBLOCK);
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		close(pipefd[0]);
+		for (;;) {
+			if (poll(&p, 1, -1) != 1)
+				_exit(4);
+			if (read(fd, &gen, sizeof(gen)) != sizeof(gen))
+				gen = 0xdead;
+			if (write(pipefd[1], &gen, sizeof(gen)) != sizeof(gen))
+				_exit(3);
+		}
+	}
+	close(pipefd[1]);
+	ASSERT(wait_asleep(pid, SYS_poll, SYS_ppoll, NULL), "the poller never slept in poll");
+	for (i = 0; i < 3; i++) {
+		g = bump();
+		ack_current(self);
+		EXPECT(wait_watchers(self, SYSGENID_WAIT_WATCHERS_V2, LONG_MS) == 0,
+		       "WAIT stalled by the read-only poller: %s", strerror(errno));
+		EXPECT(next_report(pipefd[0]) == g, "the poller missed %u", g);
+		EXPECT(wait_asleep(pid, SYS_poll, SYS_ppoll, NULL),
+		       "the poller did not go back to sleep after %u", g);
+	}
+	sleep_ms(GRACE_MS);
+	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
+	while (read(pipefd[0], &gen, sizeof(gen)) == sizeof(gen))
+		n++;
+	EXPECT(n == 0, "the poller woke %d more times with no bump (it spins)", n);
+	EXPECT(watchers() == 1, "the poller counted: %u", watchers());
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	close(pipefd[0]);
+	close(self);
+}
+
+/* ---- tests: unloading -------------------------------------------------- */
+
+/* An open file or a mapping pins the module; with neither, rmmod works. */
+static void test_rmmod_refused_while_open_or_mapped(void)
+{
+	int fd = dev_open(O_RDONLY);
+	volatile unsigned int *page;
+
+	errno = 0;
+	if (sysgenid_rmmod() == 0)
+		unloaded_under_us("an open file");
+	EXPECT(errno == EWOULDBLOCK, "rmmod with a file open: %s", strerror(errno));
+	page = mmap(NULL, 4, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT(page != MAP_FAILED, "mmap");
+	close(fd);
+	errno = 0;
+	if (sysgenid_rmmod() == 0)
+		unloaded_under_us("a mapping");
+	EXPECT(errno == EWOULDBLOCK, "rmmod with a mapping alive: %s", strerror(errno));
+	EXPECT(*page == generation(), "the mapping after the refused rmmod");
+	munmap((void *)page, 4);
+	/* Fresh, at generation 0, for the stress run that follows the suite. */
+	module_reload(NULL);
+	fd = watcher();
+	EXPECT(watchers() == 1, "the reloaded module counts watchers: %u", watchers());
+	close(fd);
+}
+
 /* ---- the runner ------------------------------------------------------ */
 
 #define T(name) { #name, test_##name }
@@ -1460,7 +2122,7 @@ static const struct {
 	T(tracking_rules),
 	T(awslc_probe_is_no_watcher),
 	T(firecracker_spinner_is_no_watcher),
-	T(mapping_keeps_watcher_until_munmap),
+	T(mapping_holds_no_watcher),
 	T(close_of_outdated_watcher),
 	T(wait_returns_at_once_when_none_outdated),
 	T(wait_timeout_per_family),
@@ -1479,6 +2141,20 @@ static const struct {
 	T(mapping_outlives_fd),
 	T(sysfs_agrees),
 	T(counter_wraps_and_stays_exact),
+	T(readonly_files_never_watch),
+	T(readonly_epoll_loop_sleeps_between_bumps),
+	T(tracking_choice_sticks),
+	T(force_rejects_wide_argument),
+	T(mmap_hardening),
+	T(concurrent_bumps_are_exact),
+	T(client_awslc_probe_as_root),
+	T(client_awslc_legacy_page_probe),
+	T(client_awslc_probe_unprivileged),
+	T(client_readonly_poller_never_stalls),
+	T(client_firecracker_read_loop),
+	T(client_firecracker_poll_loop),
+	T(client_firecracker_mmap_loop),
+	T(rmmod_refused_while_open_or_mapped),	/* last: it reloads the module */
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 
@@ -1497,8 +2173,12 @@ static int run(unsigned int i)
 		fflush(stdout);
 		_exit(failures ? 1 : 0);
 	}
-	if (waitpid(pid, &status, 0) < 0)
+	if (waitpid(pid, &status, WUNTRACED) < 0)
 		return 1;
+	if (WIFSTOPPED(status)) {
+		printf("# stopped for good: it holds files of an unloaded module\n");
+		return 1;
+	}
 	if (WIFSIGNALED(status)) {
 		printf("# killed by signal %d%s\n", WTERMSIG(status),
 		       WTERMSIG(status) == SIGALRM ? " (timed out)" : "");
@@ -1569,7 +2249,10 @@ int main(int argc, char **argv)
 		k++;
 		rc = run(i);
 		/* Each test must leave no watcher behind. */
-		if (rc != KSFT_SKIP && (watchers() || outdated())) {
+		if (rc != KSFT_SKIP && access(SYSFS "watchers", R_OK)) {
+			printf("# the device's sysfs directory is gone: %s\n", strerror(errno));
+			rc = rc ? rc : 1;
+		} else if (rc != KSFT_SKIP && (watchers() || outdated())) {
 			printf("# left %u watcher(s), %u outdated\n", watchers(), outdated());
 			rc = rc ? rc : 1;
 		}
