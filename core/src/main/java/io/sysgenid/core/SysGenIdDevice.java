@@ -133,7 +133,9 @@ public interface SysGenIdDevice extends AutoCloseable {
 
     /**
      * Starts ({@code true}) or stops ({@code false}) counting this file as a watcher
-     * ({@code SET_WATCHER_TRACKING}). A file that stops being a watcher is no longer waited for.
+     * ({@code SET_WATCHER_TRACKING}). A file that stops being a watcher is no longer waited for. On this
+     * project's module the choice sticks: later reads and polls no longer make the file a watcher. (This
+     * class opens the device read-write; the module never counts read-only files.)
      *
      * @param tracking whether the kernel counts this file as a watcher
      * @throws UnsupportedAbiException on a v4-only kernel, where every open file is a watcher
