@@ -38,7 +38,7 @@ final class Connection implements GenerationListener {
     private final String source;
     private volatile GenerationWatcher watcher;
     private final GenerationWatcher.Builder watching;
-    private final Sinks.Empty<Void> ending = Sinks.empty();
+    private final Sinks.Empty<Void> endSignal = Sinks.empty();
     /** Emits after every change of the generation in hand; true while one is. */
     private final Sinks.Many<Boolean> inHand = Sinks.many().replay().latest();
 
@@ -132,16 +132,14 @@ final class Connection implements GenerationListener {
 
     /** A holder (a subscription, {@code start()}, an orchestration) leaves. */
     void release() {
-        boolean last;
+        Ending ending;
         synchronized (this) {
-            last = dropHold();
+            ending = dropHold() ? beginEnd(null) : null;
         }
-        if (last) {
-            end(null);
-        }
+        finishEnd(ending);
     }
 
-    /** @return true if that was the last hold: the caller ends the connection */
+    /** @return true if that was the last hold: the caller ends the connection, under the same lock */
     private boolean dropHold() {
         return --holders == 0 && !ended;
     }
@@ -236,34 +234,30 @@ final class Connection implements GenerationListener {
         concluded.notAcknowledged("left outdated (LEAVE_OUTDATED) because " + failures.size()
                 + " part(ies) failed: " + failures);
         settings.observers().leftOutdated(concluded.event(), failures); // heard before a disconnect it causes
-        boolean last;
+        Ending ending;
         synchronized (this) {
-            last = releaseRound();
+            ending = releaseRound() ? beginEnd(null) : null;
         }
         done.completeExceptionally(new LeftOutdated(concluded.event()));
-        if (last) {
-            end(null);
-        }
+        finishEnd(ending);
     }
 
     /** The watcher's acknowledgement of {@code generation} was accepted. */
     private void acknowledged(int generation) {
         Round acknowledged;
-        boolean last;
+        Ending ending;
         synchronized (this) {
             if (round == null || round.generation() != generation || !roundHolds) {
                 return;
             }
             acknowledged = round;
             round = null;
-            last = releaseRound();
             inHand.tryEmitNext(false);
+            ending = releaseRound() ? beginEnd(null) : null;
         }
         acknowledged.acknowledged();
         settings.observers().acknowledged(acknowledged.event(), acknowledged.sinceRead());
-        if (last) {
-            end(null);
-        }
+        finishEnd(ending);
     }
 
     private void watcherFailed(WatcherFailure failure) {
@@ -315,7 +309,7 @@ final class Connection implements GenerationListener {
 
     /** Completes when the connection ends normally, errors with the device failure that ended it. */
     Mono<Void> ended() {
-        return ending.asMono();
+        return endSignal.asMono();
     }
 
     /**
@@ -324,25 +318,40 @@ final class Connection implements GenerationListener {
      * on its own thread. Idempotent; never blocks.
      */
     void end(Throwable cause) {
-        List<Slot> left;
-        Disposable running;
-        Round dropped;
+        Ending ending;
         synchronized (this) {
-            if (ended) {
-                return;
-            }
-            ended = true;
-            failure = cause;
-            left = List.copyOf(slots);
-            slots.clear();
-            running = attempt;
-            dropped = round;
-            round = null;
-            Throwable why = cause != null ? cause : new IllegalStateException("the connection to " + source + " ended");
-            inHand.tryEmitError(why);
+            ending = beginEnd(cause);
         }
-        if (running != null) {
-            running.dispose();
+        finishEnd(ending);
+    }
+
+    /** What ending a connection leaves to do once its lock is released. */
+    private record Ending(Throwable cause, List<Slot> slots, Disposable attempt, Round dropped) {}
+
+    /**
+     * Under the lock: marks the connection ended, in the same step that found it should end, so that no
+     * round can start on it in between. Null if it had already ended.
+     */
+    private Ending beginEnd(Throwable cause) {
+        if (ended) {
+            return null;
+        }
+        ended = true;
+        failure = cause;
+        Ending ending = new Ending(cause, List.copyOf(slots), attempt, round);
+        slots.clear();
+        round = null;
+        inHand.tryEmitError(cause != null ? cause : new IllegalStateException("the connection to " + source + " ended"));
+        return ending;
+    }
+
+    private void finishEnd(Ending ending) {
+        if (ending == null) {
+            return;
+        }
+        Throwable cause = ending.cause();
+        if (ending.attempt() != null) {
+            ending.attempt().dispose();
         }
         GenerationWatcher started = watcher;
         if (started != null) {
@@ -350,16 +359,16 @@ final class Connection implements GenerationListener {
         } else if (!watchStarted) {
             device.close(); // never watched: nobody else closes it
         }
-        if (dropped != null) {
-            dropped.notAcknowledged("the connection to " + source + " ended first");
+        if (ending.dropped() != null) {
+            ending.dropped().notAcknowledged("the connection to " + source + " ended first");
         }
-        for (Slot slot : left) {
+        for (Slot slot : ending.slots()) {
             slot.end(cause);
         }
         if (cause == null) {
-            ending.tryEmitEmpty();
+            endSignal.tryEmitEmpty();
         } else {
-            ending.tryEmitError(cause);
+            endSignal.tryEmitError(cause);
         }
         settings.observers().disconnected(source, Optional.ofNullable(cause));
     }

@@ -114,11 +114,14 @@ class ReceiverLifecycleTest {
     void aDeviceErrorEndsTheFluxWithTheCauseAndTheNextSubscriptionOpensTheDeviceAgain() {
         Map<Integer, String> descriptors = TestProcess.descriptors();
         BlockingQueue<Throwable> errors = new LinkedBlockingQueue<>();
-        Disposable other = receiver.receive().subscribe(g -> { }, errors::add);
+        Disposable other = receiver.receive().subscribe(AcknowledgableGeneration::acknowledge, errors::add);
+        // The acknowledgement fails: a change right after connecting may reach the watcher through the
+        // counter page without a read, but every change is acknowledged.
         StepVerifier.create(receiver.events())
                 .expectNextCount(1)
-                .then(() -> simulator.failNext(SimulatedOperation.READ, EIO))
+                .then(() -> simulator.failNext(SimulatedOperation.ACK, EIO))
                 .then(simulator::bump)
+                .expectNextMatches(GenerationEvent::isChange)
                 .expectErrorSatisfies(error -> {
                     SysGenIdException failure = assertInstanceOf(SysGenIdException.class, error);
                     assertTrue(failure.getMessage().contains("EIO"), failure::getMessage);
@@ -132,20 +135,18 @@ class ReceiverLifecycleTest {
         assertInstanceOf(SysGenIdException.class, failed.lastFailure().orElseThrow());
         awaitReleased(descriptors);
 
-        int generation = simulator.generation(); // the read of it failed: never handled
+        int generation = simulator.generation(); // handled; only its acknowledgement failed
         StepVerifier.create(receiver.events())
                 .assertNext(replay -> {
-                    assertEquals(generation - 1, replay.generation(), "the last generation handled");
+                    assertEquals(generation, replay.generation(), "the last generation handled, not again");
                     assertTrue(replay.replay());
-                })
-                .assertNext(caughtUp -> {
-                    assertEquals(generation, caughtUp.generation(), "the reconnection catches up");
-                    assertTrue(caughtUp.isChange());
-                    assertEquals(OptionalInt.of(generation - 1), caughtUp.previous());
                 })
                 .then(() -> assertEquals(1, simulator.openFiles()))
                 .then(simulator::bump)
-                .assertNext(change -> assertEquals(generation + 1, change.generation()))
+                .assertNext(change -> {
+                    assertEquals(generation + 1, change.generation());
+                    assertEquals(OptionalInt.of(generation), change.previous());
+                })
                 .thenCancel()
                 .verify(LONG);
         assertEquals(Optional.empty(), receiver.status().lastFailure());
