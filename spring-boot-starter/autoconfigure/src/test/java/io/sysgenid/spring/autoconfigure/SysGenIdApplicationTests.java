@@ -14,13 +14,13 @@ import org.springframework.boot.test.context.SpringBootTest;
 
 /** A Spring Boot application on the simulated device: force an update, then handlers, ack, metrics, health. */
 @SpringBootTest(classes = ReseedingApplication.class, properties = {
-    "sysgenid.source=simulated", "sysgenid.force-update-enabled=true",
+    "sysgenid.source=simulated", "management.endpoint.sysgenid.access=unrestricted",
     "management.endpoints.web.exposure.include=sysgenid,health"})
 class SysGenIdApplicationTests {
     private static final Duration LONG = Duration.ofSeconds(30);
 
     @Autowired
-    ForceUpdateSysGenIdEndpoint endpoint;
+    SysGenIdEndpoint endpoint;
 
     @Autowired
     SysGenIdHealthIndicator health;
@@ -41,7 +41,7 @@ class SysGenIdApplicationTests {
                 ? (long) registry.get("sysgenid.generation").gauge().value() : 0;
         assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
 
-        assertThat(endpoint.forceUpdate(null).getStatus()).isEqualTo(200);
+        endpoint.forceUpdate(null);
         assertThat(simulator.awaitAllAcknowledged(LONG)).isTrue();
 
         Awaitility.await().atMost(LONG).untilAsserted(() -> {

@@ -3,6 +3,7 @@ package io.sysgenid.spring.autoconfigure;
 import static io.sysgenid.spring.autoconfigure.SysGenIdAutoConfigurationTests.LONG;
 import static io.sysgenid.spring.autoconfigure.SysGenIdAutoConfigurationTests.acknowledged;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sysgenid.core.sim.SimulatedSysGenId;
 import io.sysgenid.reactor.GenerationHandler;
@@ -10,6 +11,7 @@ import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
@@ -83,12 +85,11 @@ class SysGenIdHealthAndEndpointTests {
     }
 
     @Test
-    void theEndpointIsReadOnlyByDefaultAndReportsTheState() {
+    void theEndpointReportsTheState() {
         runner.withPropertyValues("sysgenid.source=simulated")
                 .withBean("reseedCache", GenerationHandler.class, () -> event -> Mono.empty())
                 .run(context -> {
                     SysGenIdEndpoint endpoint = context.getBean(SysGenIdEndpoint.class);
-                    assertThat(endpoint).isNotInstanceOf(ForceUpdateSysGenIdEndpoint.class);
                     SimulatedSysGenId simulator = context.getBean(SimulatedSysGenId.class);
                     int generation = simulator.bump();
                     assertThat(acknowledged(simulator)).isTrue();
@@ -108,21 +109,56 @@ class SysGenIdHealthAndEndpointTests {
     }
 
     @Test
-    void theForceUpdateOperationIsExposedOnlyWhenEnabledAndMovesTheGeneration() {
-        runner.withPropertyValues("sysgenid.source=simulated", "sysgenid.force-update-enabled=true").run(context -> {
-            ForceUpdateSysGenIdEndpoint endpoint = context.getBean(ForceUpdateSysGenIdEndpoint.class);
+    void theForceUpdateOperationMovesTheGenerationAndAnswersWithStatusCodes() {
+        runner.withPropertyValues("sysgenid.source=simulated").run(context -> {
+            SysGenIdEndpointWebExtension web = context.getBean(SysGenIdEndpointWebExtension.class);
             SimulatedSysGenId simulator = context.getBean(SimulatedSysGenId.class);
             int before = simulator.generation();
-            WebEndpointResponse<Object> response = endpoint.forceUpdate(null);
+            WebEndpointResponse<Object> response = web.forceUpdate(null);
             assertThat(response.getStatus()).isEqualTo(200);
             assertThat(simulator.generation()).isEqualTo(before + 1);
-            assertThat(endpoint.forceUpdate(100).getStatus()).isEqualTo(200);
+            assertThat(web.forceUpdate("100").getStatus()).isEqualTo(200);
             assertThat(simulator.generation()).isEqualTo(100);
+            assertThat(web.forceUpdate("4294967295").getStatus()).isEqualTo(200);
+            assertThat(Integer.toUnsignedLong(simulator.generation())).isEqualTo(4294967295L);
 
             simulator.setPrivileged(false);
-            WebEndpointResponse<Object> refused = endpoint.forceUpdate(null);
+            WebEndpointResponse<Object> refused = web.forceUpdate(null);
             assertThat(refused.getStatus()).isEqualTo(403);
             assertThat(((Map<?, ?>) refused.getBody()).get("error").toString()).contains("EACCES");
+        });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aMinimumOutsideTheUnsigned32BitRangeIsA400NamingFieldValueAndRange() {
+        runner.withPropertyValues("sysgenid.source=simulated").run(context -> {
+            SysGenIdEndpointWebExtension web = context.getBean(SysGenIdEndpointWebExtension.class);
+            SimulatedSysGenId simulator = context.getBean(SimulatedSysGenId.class);
+            int before = simulator.generation();
+            for (String bad : new String[] {"-5", "abc", "99999999999", "4294967296", "1.5", "true", ""}) {
+                WebEndpointResponse<Object> response = web.forceUpdate(bad);
+                assertThat(response.getStatus()).as(bad).isEqualTo(400);
+                assertThat((Map<String, Object>) response.getBody()).as(bad).containsEntry("field", "minimum")
+                        .containsEntry("value", bad).containsEntry("allowed", "0..4294967295")
+                        .containsEntry("error", "minimum must be an integer from 0 to 4294967295, was '" + bad + "'");
+            }
+            assertThat(simulator.generation()).as("unmoved").isEqualTo(before);
+            assertThatThrownBy(() -> context.getBean(SysGenIdEndpoint.class).forceUpdate(-5L))
+                    .isInstanceOf(InvalidEndpointRequestException.class).hasMessageContaining("was '-5'");
+        });
+    }
+
+    @Test
+    void forcingWhenNothingIsWatchedIsA503() {
+        runner.withPropertyValues("sysgenid.source=none").run(context ->
+                assertThat(context.getBean(SysGenIdEndpointWebExtension.class).forceUpdate(null).getStatus())
+                        .isEqualTo(503));
+        runner.withPropertyValues("sysgenid.device-path=/nonexistent/sysgenid").run(context -> {
+            WebEndpointResponse<Object> response = context.getBean(SysGenIdEndpointWebExtension.class).forceUpdate(null);
+            assertThat(response.getStatus()).isEqualTo(503);
+            assertThat(((Map<?, ?>) response.getBody()).get("error").toString()).contains("does not exist");
+            assertThat(context.getBean(SysGenIdEndpointWebExtension.class).state().getStatus()).isEqualTo(200);
         });
     }
 
