@@ -34,9 +34,20 @@ class SysGenIdApplicationTests {
     @Autowired
     ReseedingApplication.InstanceId instanceId;
 
+    @Autowired
+    java.security.SecureRandom random;
+
+    private static byte[] draw(java.security.SecureRandom random) {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
     @Test
     void aForcedUpdateRunsTheHandlersIsAcknowledgedAndMovesMetricsAndHealth() throws Exception {
         String before = instanceId.get();
+        java.security.SecureRandom twin = ReseedingApplication.twin();
+        assertThat(draw(random)).as("the application's generator, before the change, is its twin").isEqualTo(draw(twin));
         long generation = registry.get("sysgenid.generation").gauge().value() > 0
                 ? (long) registry.get("sysgenid.generation").gauge().value() : 0;
         assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
@@ -57,5 +68,6 @@ class SysGenIdApplicationTests {
             assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
         });
         assertThat(endpoint.state().handlers()).containsKeys("application-events", "secure-random-reseed");
+        assertThat(draw(random)).as("reseeded by the starter: no longer its twin").isNotEqualTo(draw(twin));
     }
 }
