@@ -33,6 +33,7 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfi
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.ApplicationAvailabilityBean;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
@@ -363,6 +364,9 @@ class SysGenIdConventionsTests {
                         () -> event -> gate.asMono().doOnSubscribe(s -> started.add(event.generation())))
                 .run(context -> {
                     ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
+                    // as Spring Boot does once the application is ready
+                    AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+                    assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);
                     int generation = context.getBean(SimulatedSysGenId.class).bump();
                     assertThat(next(started)).isEqualTo(generation);
                     assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.REFUSING_TRAFFIC);
