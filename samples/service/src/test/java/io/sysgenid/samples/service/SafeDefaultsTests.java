@@ -33,6 +33,7 @@ class SafeDefaultsTests {
         HttpResponse<String> health = send("GET", "/actuator/health");
         assertThat(health.body()).isEqualTo("{\"groups\":[\"liveness\",\"readiness\"],\"status\":\"UP\"}");
         assertThat(send("GET", "/actuator/health/readiness").body()).contains("\"status\":\"UP\"");
+        assertThat(send("GET", "/actuator/health/sysgenid").statusCode()).as("components not shown").isEqualTo(404);
         assertThat(send("GET", "/actuator/prometheus").body()).contains("sysgenid_watching 1.0");
     }
 }
