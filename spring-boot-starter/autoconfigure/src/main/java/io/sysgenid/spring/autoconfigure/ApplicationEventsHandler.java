@@ -18,7 +18,11 @@ public final class ApplicationEventsHandler implements GenerationHandler, Ordere
 
     private final ApplicationEventPublisher publisher;
 
-    /** @param publisher where to publish the events */
+    /**
+     * Creates it.
+     *
+     * @param publisher where to publish the events
+     */
     public ApplicationEventsHandler(ApplicationEventPublisher publisher) {
         this.publisher = publisher;
     }

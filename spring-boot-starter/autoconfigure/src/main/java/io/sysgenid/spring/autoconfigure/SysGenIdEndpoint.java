@@ -99,7 +99,7 @@ public class SysGenIdEndpoint {
         return watch.startFailure().map(Throwable::getMessage).orElseGet(mode::notWatchingReason);
     }
 
-    /** The state now. */
+    /** {@return the state now} */
     @ReadOperation
     public State state() {
         ReceiverStatus status = receiver.status();

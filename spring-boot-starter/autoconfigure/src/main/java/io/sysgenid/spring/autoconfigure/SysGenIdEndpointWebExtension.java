@@ -23,7 +23,11 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
 public class SysGenIdEndpointWebExtension {
     private final SysGenIdEndpoint endpoint;
 
-    /** @param endpoint the endpoint it extends */
+    /**
+     * Creates it.
+     *
+     * @param endpoint the endpoint it extends
+     */
     public SysGenIdEndpointWebExtension(SysGenIdEndpoint endpoint) {
         this.endpoint = endpoint;
     }

@@ -44,7 +44,11 @@ public final class SysGenIdMetrics implements MeterBinder, GenerationObserver {
     private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
     private final List<Meter> gauges = new ArrayList<>(); // guarded by this
 
-    /** @param receiver the receiver whose device the gauges read, looked up when it connects */
+    /**
+     * Creates it.
+     *
+     * @param receiver the receiver whose device the gauges read, looked up when it connects
+     */
     public SysGenIdMetrics(Supplier<SysGenIdReceiver> receiver) {
         this.receiver = receiver;
     }

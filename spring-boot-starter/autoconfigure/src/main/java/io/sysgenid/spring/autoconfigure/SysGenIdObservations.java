@@ -34,7 +34,11 @@ public final class SysGenIdObservations implements GenerationObserver {
     private final ObservationRegistry registry;
     private final Map<Integer, Observation> rounds = new ConcurrentHashMap<>();
 
-    /** @param registry where the observations go */
+    /**
+     * Creates it.
+     *
+     * @param registry where the observations go
+     */
     public SysGenIdObservations(ObservationRegistry registry) {
         this.registry = registry;
     }

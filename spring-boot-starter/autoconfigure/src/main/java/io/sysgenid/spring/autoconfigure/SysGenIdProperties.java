@@ -33,6 +33,17 @@ public record SysGenIdProperties(
         @DefaultValue("10s") Duration retryDelay,
         Map<String, Handler> handlers) {
 
+    /**
+     * Checks the settings: timeouts must be positive, the retry delay not negative.
+     *
+     * @param source where generations come from
+     * @param devicePath the device file
+     * @param handlerTimeout the default handler timeout, positive
+     * @param failurePolicy what to do with a generation a handler failed
+     * @param retryDelay the retry and reconnection delay, not negative
+     * @param handlers per-handler settings, by handler name
+     * @throws IllegalArgumentException naming the property otherwise (binding fails with it)
+     */
     public SysGenIdProperties {
         positive("sysgenid.handler-timeout", handlerTimeout);
         if (retryDelay != null && retryDelay.isNegative()) {
@@ -65,6 +76,12 @@ public record SysGenIdProperties(
      * @param timeout how long this handler may take, overriding its own and the default
      */
     public record Handler(Duration timeout) {
+        /**
+         * Checks the timeout.
+         *
+         * @param timeout how long this handler may take, positive; null for the handler's own
+         * @throws IllegalArgumentException if it is zero or negative
+         */
         public Handler {
             positive("sysgenid.handlers.<name>.timeout", timeout);
         }

@@ -22,7 +22,11 @@ import org.springframework.context.ApplicationEventPublisher;
 public final class SysGenIdReadiness implements GenerationObserver {
     private final ApplicationEventPublisher publisher;
 
-    /** @param publisher where to publish the availability changes (the application context) */
+    /**
+     * Creates it.
+     *
+     * @param publisher where to publish the availability changes (the application context)
+     */
     public SysGenIdReadiness(ApplicationEventPublisher publisher) {
         this.publisher = publisher;
     }
