@@ -13,6 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointsSupplier;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import java.util.List;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
@@ -162,6 +166,31 @@ class SysGenIdHealthAndEndpointTests {
             assertThat(((Map<?, ?>) response.getBody()).get("error").toString()).contains("does not exist");
             assertThat(context.getBean(SysGenIdEndpointWebExtension.class).state().getStatus()).isEqualTo(200);
         });
+    }
+
+    private static List<String> webOperations(org.springframework.context.ApplicationContext context) {
+        return context.getBean(WebEndpointsSupplier.class).getEndpoints().stream()
+                .filter(endpoint -> endpoint.getEndpointId().toString().equals("sysgenid"))
+                .flatMap(endpoint -> endpoint.getOperations().stream())
+                .map(operation -> operation.getRequestPredicate().getHttpMethod().name()).sorted().toList();
+    }
+
+    @Test
+    void theWriteOperationIsOpenOnlyWithUnrestrictedAccess() {
+        WebApplicationContextRunner web = new WebApplicationContextRunner()
+                // lenient enum values ("unrestricted"), as SpringApplication's environment converts them
+                .withInitializer(context -> context.getEnvironment().setConversionService(
+                        (org.springframework.core.convert.support.ConfigurableConversionService)
+                                org.springframework.boot.convert.ApplicationConversionService.getSharedInstance()))
+                .withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
+                        WebEndpointAutoConfiguration.class, SysGenIdAutoConfiguration.class,
+                        SysGenIdEndpointAutoConfiguration.class))
+                .withPropertyValues("management.endpoints.web.exposure.include=sysgenid", "sysgenid.source=simulated");
+        web.run(context -> assertThat(webOperations(context)).containsExactly("GET"));
+        web.withPropertyValues("management.endpoint.sysgenid.access=unrestricted")
+                .run(context -> assertThat(webOperations(context)).containsExactly("GET", "POST"));
+        web.withPropertyValues("management.endpoint.sysgenid.access=none")
+                .run(context -> assertThat(context).doesNotHaveBean(SysGenIdEndpoint.class));
     }
 
     @Test
