@@ -32,6 +32,7 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.availability.ApplicationAvailabilityBean;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
@@ -347,7 +348,11 @@ class SysGenIdConventionsTests {
                 "sysgenid.handlers.x.timeout=0ms", "sysgenid.handlers.x.timeout=-5s")) {
             runner.withPropertyValues("sysgenid.source=none", bad).run(context -> {
                 assertThat(context).as(bad).hasFailed();
-                assertThat(context.getStartupFailure()).as(bad).hasStackTraceContaining("must be positive");
+                assertThat(context.getStartupFailure()).as(bad)
+                        .hasStackTraceContaining(BindException.class.getName())
+                        .hasStackTraceContaining(bad.startsWith("sysgenid.handler-timeout")
+                                ? "sysgenid.handler-timeout must be positive"
+                                : "sysgenid.handlers.<name>.timeout must be positive");
             });
         }
     }
