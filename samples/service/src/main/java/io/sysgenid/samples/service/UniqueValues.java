@@ -27,19 +27,19 @@ import reactor.core.scheduler.Schedulers;
 @Component
 public class UniqueValues implements GenerationHandler {
     private final ObjectProvider<SysGenIdReceiver> receiver;
+    private final SecureRandom random;
     private final AtomicReference<State> state;
 
     /**
      * What one generation hands out from.
      *
      * @param generation the generation it was built in (unsigned; -1 if unknown: nothing is watched)
-     * @param random a fresh generator, seeded from the kernel after the change
+     * @param random the application's generator, which the starter reseeds first of all on each change
      * @param instanceId this VM's id, random
      * @param tokens the session tokens issued in this generation
      */
     record State(long generation, SecureRandom random, String instanceId, Set<String> tokens) {
-        static State build(long generation) {
-            SecureRandom random = new SecureRandom();
+        static State build(long generation, SecureRandom random) {
             return new State(generation, random, randomId(random), ConcurrentHashMap.newKeySet());
         }
     }
@@ -48,12 +48,15 @@ public class UniqueValues implements GenerationHandler {
     public record Value(String kind, String value, long generation) {}
 
     /**
-     * @param receiver the starter's receiver, looked up lazily: it collects this bean as a handler when it
-     *     is created, so it cannot be a constructor dependency
+     * @param receiver the starter's receiver, for the generation this state was built in (looked up when
+     *     first needed)
+     * @param random the application's {@link SecureRandom} bean: the starter reseeds it before any other
+     *     handler runs, so this handler and every other user draw fresh numbers in each clone
      */
-    public UniqueValues(ObjectProvider<SysGenIdReceiver> receiver) {
+    public UniqueValues(ObjectProvider<SysGenIdReceiver> receiver, SecureRandom random) {
         this.receiver = receiver;
-        this.state = new AtomicReference<>(State.build(-1));
+        this.random = random;
+        this.state = new AtomicReference<>(State.build(-1, random));
     }
 
     private long currentGeneration() {
@@ -64,8 +67,8 @@ public class UniqueValues implements GenerationHandler {
 
     @Override
     public Publisher<Void> handle(GenerationEvent event) {
-        // SecureRandom construction may read the kernel's entropy: off Reactor's threads.
-        return Mono.<Void>fromRunnable(() -> state.set(State.build(Integer.toUnsignedLong(event.generation()))))
+        // Drawing from a SecureRandom may block on the kernel: off Reactor's threads.
+        return Mono.<Void>fromRunnable(() -> state.set(State.build(Integer.toUnsignedLong(event.generation()), random)))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 

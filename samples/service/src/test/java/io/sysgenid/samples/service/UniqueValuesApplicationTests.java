@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.core.env.Environment;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
@@ -22,6 +23,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * endpoint, new values in the new generation, old tokens revoked, health and Prometheus metrics moving.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "sysgenid.source=simulated")
+@ActiveProfiles("demo")
 class UniqueValuesApplicationTests {
     private static final Duration LONG = Duration.ofSeconds(30);
     private final HttpClient http = HttpClient.newHttpClient();
@@ -30,10 +32,14 @@ class UniqueValuesApplicationTests {
     Environment environment;
 
     private HttpResponse<String> call(String method, String path) throws IOException, InterruptedException {
+        return call(method, path, "{}");
+    }
+
+    private HttpResponse<String> call(String method, String path, String body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:"
                         + environment.getProperty("local.server.port") + path))
                 .header("Content-Type", "application/json")
-                .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString("{}")
+                .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString(body)
                         : HttpRequest.BodyPublishers.noBody())
                 .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -66,6 +72,14 @@ class UniqueValuesApplicationTests {
         assertThat(field(get("/actuator/health/sysgenid"), "status")).isEqualTo("UP");
         assertThat(field(get("/values/uuid"), "value")).matches("[0-9a-f-]{36}").isNotEqualTo(field(get("/values/uuid"), "value"));
 
+        assertThat(field(get("/actuator/health/readiness"), "status")).isEqualTo("UP");
+        for (String bad : new String[] {"{\"minimum\": -5}", "{\"minimum\": \"abc\"}", "{\"minimum\": 99999999999}"}) {
+            HttpResponse<String> refused = call("POST", "/actuator/sysgenid", bad);
+            assertThat(refused.statusCode()).as(bad + ": " + refused.body()).isEqualTo(400);
+            assertThat(refused.body()).as(bad).contains("\"field\":\"minimum\"").contains("0..4294967295");
+        }
+        assertThat(Long.parseLong(field(get("/values/instance"), "generation"))).as("unmoved").isEqualTo(generation);
+
         HttpResponse<String> forced = call("POST", "/actuator/sysgenid");
         assertThat(forced.statusCode()).as(forced.body()).isEqualTo(200);
 
@@ -78,6 +92,8 @@ class UniqueValuesApplicationTests {
             assertThat(metric(scrape, "sysgenid_generation")).isEqualTo(generation + 1d);
             assertThat(metric(scrape, "sysgenid_watchers_outdated")).isZero();
             assertThat(metric(scrape, "sysgenid_events_total")).isEqualTo(1d);
+            assertThat(field(get("/actuator/health/readiness"), "status")).isEqualTo("UP");
+            assertThat(get("/actuator/sysgenid")).contains("\"generation-log\"");
         });
         assertThat(field(get("/values/token/" + token), "valid")).as("tokens of a past generation").isEqualTo("false");
         assertThat(get("/actuator/sysgenid")).contains("\"unique-values\"").contains("\"outcome\":\"success\"");

@@ -8,13 +8,22 @@ import org.springframework.core.Ordered;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** Publishes a {@link GenerationChangedEvent} for each change, in the last phase, off Reactor's threads. */
-final class ApplicationEventsHandler implements GenerationHandler, Ordered {
-    static final String NAME = "application-events";
+/**
+ * Publishes a {@link GenerationChangedEvent} for each change, in the last phase, off Reactor's threads. The
+ * auto-configuration backs off if the application defines a bean of this type.
+ */
+public final class ApplicationEventsHandler implements GenerationHandler, Ordered {
+    /** The handler's name in reports and metrics. */
+    public static final String NAME = "application-events";
 
     private final ApplicationEventPublisher publisher;
 
-    ApplicationEventsHandler(ApplicationEventPublisher publisher) {
+    /**
+     * Creates it.
+     *
+     * @param publisher where to publish the events
+     */
+    public ApplicationEventsHandler(ApplicationEventPublisher publisher) {
         this.publisher = publisher;
     }
 

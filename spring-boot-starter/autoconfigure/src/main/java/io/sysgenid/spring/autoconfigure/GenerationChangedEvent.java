@@ -14,12 +14,18 @@ public class GenerationChangedEvent extends ApplicationEvent {
 
     private final transient GenerationEvent event;
 
+    /**
+     * Creates the event.
+     *
+     * @param source the object that published it
+     * @param event the generation
+     */
     public GenerationChangedEvent(Object source, GenerationEvent event) {
         super(source);
         this.event = event;
     }
 
-    /** The generation. */
+    /** {@return the generation} */
     public GenerationEvent event() {
         return event;
     }

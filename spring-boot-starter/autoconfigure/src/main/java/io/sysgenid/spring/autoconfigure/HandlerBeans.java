@@ -6,18 +6,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 
 /**
- * Turns the context's {@link GenerationHandler} beans into handlers: the name is the handler's own if it
- * overrides {@link GenerationHandler#name()}, else the bean name; the order comes from
- * {@link Ordered}, else {@code @Order} on the class or {@code @Bean} method, else the handler's own
- * {@link GenerationHandler#order()}; the timeout is {@code sysgenid.handlers.<name>.timeout}, else the
- * handler's own, else {@code sysgenid.handler-timeout}.
+ * Turns the context's {@link GenerationHandler} beans into handlers: the name is the handler's own if its
+ * class (the target class, behind an AOP proxy) overrides {@link GenerationHandler#name()}, else the bean
+ * name; the order comes from {@link Ordered}, else {@code @Order} on the class or {@code @Bean} method, else
+ * the handler's own {@link GenerationHandler#order()}; the timeout is {@code sysgenid.handlers.<name>.timeout},
+ * else the handler's own, else {@code sysgenid.handler-timeout}. Names under {@code sysgenid.handlers} that
+ * match no handler are logged as a warning.
  */
 final class HandlerBeans {
+    private static final Log LOG = LogFactory.getLog(HandlerBeans.class);
+
     private HandlerBeans() {
     }
 
@@ -31,12 +39,21 @@ final class HandlerBeans {
                     ? Optional.of(settings.timeout()) : handler.timeout();
             handlers.add(new ConfiguredHandler(handler, name, order(beans, bean.getKey(), handler), timeout));
         }
+        Set<String> unknown = new TreeSet<>(properties.handlers().keySet());
+        handlers.forEach(handler -> unknown.remove(handler.name()));
+        if (!unknown.isEmpty()) {
+            Set<String> known = new TreeSet<>();
+            handlers.forEach(handler -> known.add(handler.name()));
+            LOG.warn("sysgenid.handlers." + String.join(", sysgenid.handlers.", unknown)
+                    + ": no handler has this name, so the setting applies to nothing. The handlers are: " + known);
+        }
         return handlers;
     }
 
     private static boolean namesItself(GenerationHandler handler) {
         try {
-            return handler.getClass().getMethod("name").getDeclaringClass() != GenerationHandler.class;
+            return AopProxyUtils.ultimateTargetClass(handler).getMethod("name").getDeclaringClass()
+                    != GenerationHandler.class;
         } catch (NoSuchMethodException e) {
             return false;
         }

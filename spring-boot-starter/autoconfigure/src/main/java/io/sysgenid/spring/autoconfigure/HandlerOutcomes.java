@@ -10,12 +10,16 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class HandlerOutcomes implements GenerationObserver {
     private final Map<String, HandlerOutcome> last = new ConcurrentHashMap<>();
 
+    /** Creates an empty record of outcomes. */
+    public HandlerOutcomes() {
+    }
+
     @Override
     public void handlerFinished(HandlerOutcome outcome) {
         last.put(outcome.name(), outcome);
     }
 
-    /** The last outcome by handler name, sorted by name. */
+    /** {@return the last outcome by handler name, sorted by name} */
     public Map<String, HandlerOutcome> last() {
         return new TreeMap<>(last);
     }

@@ -30,7 +30,11 @@ public final class SecureRandomReseedHandler implements GenerationHandler, Order
 
     private final Supplier<List<SecureRandom>> randoms;
 
-    /** @param randoms the instances to reseed, looked up at each change */
+    /**
+     * Creates it.
+     *
+     * @param randoms the instances to reseed, looked up at each change
+     */
     public SecureRandomReseedHandler(Supplier<List<SecureRandom>> randoms) {
         this.randoms = randoms;
     }

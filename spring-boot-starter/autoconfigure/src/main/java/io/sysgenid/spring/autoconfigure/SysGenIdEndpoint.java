@@ -1,34 +1,105 @@
 package io.sysgenid.spring.autoconfigure;
 
+import io.sysgenid.core.PermissionDeniedException;
+import io.sysgenid.core.SysGenIdException;
 import io.sysgenid.reactor.GenerationEvent;
 import io.sysgenid.reactor.HandlerOutcome;
 import io.sysgenid.reactor.ReceiverStatus;
 import io.sysgenid.reactor.SysGenIdReceiver;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
- * The {@code sysgenid} Actuator endpoint: the state of System Generation ID watching. Read-only unless
- * {@code sysgenid.force-update-enabled=true}, which exposes {@link ForceUpdateSysGenIdEndpoint} instead.
+ * The {@code sysgenid} Actuator endpoint: the state of System Generation ID watching, and a write operation
+ * that forces a generation change. It follows Actuator's access model: read-only by default; the write
+ * operation is there only with {@code management.endpoint.sysgenid.access=unrestricted}. Over HTTP,
+ * {@link SysGenIdEndpointWebExtension} gives the answers their status codes.
  */
-@Endpoint(id = "sysgenid")
+@Endpoint(id = "sysgenid", defaultAccess = Access.READ_ONLY)
 public class SysGenIdEndpoint {
+    /** The largest generation: the kernel's counter is unsigned 32-bit. */
+    public static final long MAX_GENERATION = 0xFFFF_FFFFL;
+
+    private static final Duration LIMIT = Duration.ofSeconds(10);
+
     private final SysGenIdReceiver receiver;
+    private final SysGenIdWatch watch;
     private final SysGenIdMode mode;
     private final HandlerOutcomes outcomes;
 
-    public SysGenIdEndpoint(SysGenIdReceiver receiver, SysGenIdMode mode, HandlerOutcomes outcomes) {
+    /**
+     * The endpoint of a receiver.
+     *
+     * @param receiver the receiver
+     * @param watch the lifecycle that watches with it
+     * @param outcomes the handlers' last outcomes
+     */
+    public SysGenIdEndpoint(SysGenIdReceiver receiver, SysGenIdWatch watch, HandlerOutcomes outcomes) {
         this.receiver = receiver;
-        this.mode = mode;
+        this.watch = watch;
+        this.mode = watch.mode();
         this.outcomes = outcomes;
     }
 
-    /** The state now. */
+    /**
+     * Forces a generation change, as a VM restore would: the generation becomes max({@code minimum},
+     * current + 1). On a real device this needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN.
+     *
+     * @param minimum the least generation to move to, 0 to 4294967295; null for 0
+     * @return the state after the change
+     * @throws InvalidEndpointRequestException if {@code minimum} is outside 0..4294967295
+     * @throws PermissionDeniedException without the capability
+     * @throws SysGenIdException if nothing is watched or the device fails
+     */
+    @WriteOperation
+    public State forceUpdate(@Nullable Long minimum) {
+        forceUpdate(checkedMinimum(minimum == null ? null : minimum.toString()));
+        return state();
+    }
+
+    /**
+     * The minimum as an unsigned 32-bit generation.
+     *
+     * @throws InvalidEndpointRequestException naming the field, the value and the range otherwise
+     */
+    static int checkedMinimum(@Nullable String minimum) {
+        if (minimum == null) {
+            return 0;
+        }
+        long value;
+        try {
+            value = Long.parseLong(minimum.trim());
+        } catch (NumberFormatException e) {
+            value = -1;
+        }
+        if (value < 0 || value > MAX_GENERATION) {
+            String message = "minimum must be an integer from 0 to " + MAX_GENERATION + ", was '" + minimum + "'";
+            throw new InvalidEndpointRequestException(message, message);
+        }
+        return (int) value;
+    }
+
+    void forceUpdate(int minimum) {
+        if (!mode.watches() || watch.startFailure().isPresent()) {
+            throw new IllegalStateException("nothing is watched: " + reason());
+        }
+        receiver.forceUpdate(minimum).block(LIMIT);
+    }
+
+    private String reason() {
+        return watch.startFailure().map(Throwable::getMessage).orElseGet(mode::notWatchingReason);
+    }
+
+    /** {@return the state now} */
     @ReadOperation
     public State state() {
         ReceiverStatus status = receiver.status();
@@ -38,7 +109,7 @@ public class SysGenIdEndpoint {
                 mode.configured().name().toLowerCase(java.util.Locale.ROOT),
                 status.source().orElse(mode.kind() == SysGenIdMode.Kind.SIMULATED ? null : mode.path().toString()),
                 status.connected(),
-                mode.watches() ? null : mode.notWatchingReason(),
+                mode.watches() && watch.startFailure().isEmpty() ? null : reason(),
                 status.abi().map(Enum::name).orElse(null),
                 unsigned(receiver.currentGeneration()),
                 boxed(receiver.watchers()),
@@ -47,10 +118,6 @@ public class SysGenIdEndpoint {
                 status.lastEvent().map(LastEvent::of).orElse(null),
                 status.lastFailure().map(Throwable::getMessage).orElse(null),
                 handlers);
-    }
-
-    SysGenIdReceiver receiver() {
-        return receiver;
     }
 
     private static @Nullable Long unsigned(OptionalInt value) {
@@ -67,7 +134,8 @@ public class SysGenIdEndpoint {
      * @param source the configured {@code sysgenid.source}
      * @param device the device watched (or that would be)
      * @param watching true while connected to the device
-     * @param reason why nothing is watched, when nothing is by configuration or for lack of a device
+     * @param reason why nothing is watched: by configuration, for lack of a device, or a device that could
+     *     not be opened
      * @param abi the device's ioctl family
      * @param generation the device's generation (unsigned)
      * @param watchers the kernel's watcher count

@@ -12,13 +12,16 @@ import org.springframework.context.annotation.Bean;
 /** The {@code sysgenid} health indicator ({@link SysGenIdHealthIndicator}). */
 @AutoConfiguration(after = SysGenIdAutoConfiguration.class)
 @ConditionalOnClass({HealthIndicator.class, SysGenIdReceiver.class})
-@ConditionalOnBean({SysGenIdReceiver.class, SysGenIdMode.class})
-@ConditionalOnEnabledHealthIndicator("sysgenid")
+@ConditionalOnBean({SysGenIdReceiver.class, SysGenIdWatch.class})
 public final class SysGenIdHealthAutoConfiguration {
+
+    SysGenIdHealthAutoConfiguration() {
+    }
 
     @Bean
     @ConditionalOnMissingBean(name = "sysgenidHealthIndicator")
-    SysGenIdHealthIndicator sysgenidHealthIndicator(SysGenIdReceiver receiver, SysGenIdMode mode) {
-        return new SysGenIdHealthIndicator(receiver, mode);
+    @ConditionalOnEnabledHealthIndicator("sysgenid")
+    SysGenIdHealthIndicator sysgenidHealthIndicator(SysGenIdReceiver receiver, SysGenIdWatch watch) {
+        return new SysGenIdHealthIndicator(receiver, watch);
     }
 }

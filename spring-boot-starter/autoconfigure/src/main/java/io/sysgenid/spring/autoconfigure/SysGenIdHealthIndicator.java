@@ -11,19 +11,29 @@ import org.springframework.boot.health.contributor.Health;
  *   <li>UP: watching, and this application has acknowledged the current generation;
  *   <li>OUT_OF_SERVICE: this application holds a generation it has not acknowledged (its handlers are
  *       running, or failed under {@code leave-outdated}): its world-unique state may still be a clone's;
- *   <li>DOWN: it should watch but is not connected (the device failed; it is reconnecting);
+ *   <li>DOWN: it should watch but is not connected: the device failed (it is reconnecting), or
+ *       {@code sysgenid.source=auto} found the device but could not open it (the details give the reason:
+ *       path, errno and fix);
  *   <li>UNKNOWN: nothing is watched by configuration ({@code sysgenid.source=none}) or because
  *       {@code auto} found no device — clones are not detected, and the details say so.
  * </ul>
  */
 public final class SysGenIdHealthIndicator extends AbstractHealthIndicator {
     private final SysGenIdReceiver receiver;
+    private final SysGenIdWatch watch;
     private final SysGenIdMode mode;
 
-    public SysGenIdHealthIndicator(SysGenIdReceiver receiver, SysGenIdMode mode) {
+    /**
+     * The indicator of a receiver.
+     *
+     * @param receiver the receiver
+     * @param watch the lifecycle that watches with it, which knows the mode and a failure to start
+     */
+    public SysGenIdHealthIndicator(SysGenIdReceiver receiver, SysGenIdWatch watch) {
         super("sysgenid health check failed");
         this.receiver = receiver;
-        this.mode = mode;
+        this.watch = watch;
+        this.mode = watch.mode();
     }
 
     @Override
@@ -31,6 +41,11 @@ public final class SysGenIdHealthIndicator extends AbstractHealthIndicator {
         builder.withDetail("source", mode.configured().name().toLowerCase(java.util.Locale.ROOT));
         if (!mode.watches()) {
             builder.unknown().withDetail("watching", false).withDetail("reason", mode.notWatchingReason());
+            return;
+        }
+        if (watch.startFailure().isPresent()) {
+            builder.down().withDetail("device", mode.path().toString()).withDetail("watching", false)
+                    .withDetail("reason", watch.startFailure().get().getMessage());
             return;
         }
         ReceiverStatus status = receiver.status();

@@ -25,9 +25,15 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code sysgenid.generation} (gauge): the device's generation (unsigned);
  *   <li>{@code sysgenid.watchers}, {@code sysgenid.watchers.outdated} (gauges): from the ioctl or sysfs;
+ *   <li>{@code sysgenid.watching} (gauge): 1 while connected to the device, 0 otherwise (also when nothing
+ *       is watched by configuration); present from the start, whether or not connected;
  *   <li>{@code sysgenid.events} (counter): generation changes read;
+ *   <li>{@code sysgenid.disconnects} (counter, tag {@code cause} = failure | closed): connections to the
+ *       device that ended, by a device failure or by stopping;
+ *   <li>{@code sysgenid.generations.outdated} (counter): generations left outdated by
+ *       {@code leave-outdated} after a failure (each retry that fails again counts again);
  *   <li>{@code sysgenid.handler} (timer, tags {@code handler}, {@code outcome} = success | error |
- *       timeout): each handler's and subscriber's time per generation;
+ *       timeout | cancelled): each handler's and subscriber's time per generation;
  *   <li>{@code sysgenid.ack} (timer): from reading a generation to the device accepting its acknowledgement.
  * </ul>
  * The gauges exist only while the device is connected, and the watcher gauges only where the kernel tells
@@ -38,7 +44,11 @@ public final class SysGenIdMetrics implements MeterBinder, GenerationObserver {
     private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
     private final List<Meter> gauges = new ArrayList<>(); // guarded by this
 
-    /** @param receiver the receiver whose device the gauges read, looked up when it connects */
+    /**
+     * Creates it.
+     *
+     * @param receiver the receiver whose device the gauges read, looked up when it connects
+     */
     public SysGenIdMetrics(Supplier<SysGenIdReceiver> receiver) {
         this.receiver = receiver;
     }
@@ -47,6 +57,11 @@ public final class SysGenIdMetrics implements MeterBinder, GenerationObserver {
     public void bindTo(MeterRegistry registry) {
         registries.add(registry);
         events(registry);
+        Gauge.builder("sysgenid.watching", receiver, SysGenIdMetrics::watching)
+                .description("1 while the device is watched, 0 otherwise").strongReference(true).register(registry);
+        disconnects(registry, "failure");
+        disconnects(registry, "closed");
+        outdated(registry);
         SysGenIdReceiver connected = receiver.get();
         if (connected != null && connected.status().connected()) {
             registerGauges(registry, connected);
@@ -56,6 +71,26 @@ public final class SysGenIdMetrics implements MeterBinder, GenerationObserver {
     private static Counter events(MeterRegistry registry) {
         return Counter.builder("sysgenid.events").description("System generation changes read from the device")
                 .register(registry);
+    }
+
+    private static double watching(Supplier<SysGenIdReceiver> receiver) {
+        SysGenIdReceiver current = receiver.get();
+        return current != null && current.status().connected() ? 1 : 0;
+    }
+
+    private static Counter disconnects(MeterRegistry registry, String cause) {
+        return Counter.builder("sysgenid.disconnects").description("Connections to the device that ended")
+                .tag("cause", cause).register(registry);
+    }
+
+    private static Counter outdated(MeterRegistry registry) {
+        return Counter.builder("sysgenid.generations.outdated")
+                .description("Generations left outdated after a failure (leave-outdated)").register(registry);
+    }
+
+    @Override
+    public void leftOutdated(GenerationEvent event, List<HandlerOutcome> failures) {
+        registries.forEach(registry -> outdated(registry).increment());
     }
 
     @Override
@@ -88,6 +123,7 @@ public final class SysGenIdMetrics implements MeterBinder, GenerationObserver {
 
     @Override
     public synchronized void disconnected(String source, Optional<Throwable> cause) {
+        registries.forEach(registry -> disconnects(registry, cause.isPresent() ? "failure" : "closed").increment());
         for (Meter gauge : gauges) {
             registries.forEach(registry -> registry.remove(gauge));
         }

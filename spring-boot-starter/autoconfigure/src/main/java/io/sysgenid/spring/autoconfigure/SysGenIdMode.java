@@ -34,7 +34,7 @@ public record SysGenIdMode(SysGenIdProperties.Source configured, Kind kind, Path
         return new SysGenIdMode(properties.source(), kind, path);
     }
 
-    /** True if generation changes are watched. */
+    /** {@return true if generation changes are watched} */
     public boolean watches() {
         return kind == Kind.DEVICE || kind == Kind.SIMULATED;
     }

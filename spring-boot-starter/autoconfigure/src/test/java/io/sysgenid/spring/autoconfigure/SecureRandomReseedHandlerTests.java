@@ -61,16 +61,62 @@ class SecureRandomReseedHandlerTests {
         assertThat(legacy.calls).containsExactly("setSeed 32 true");
     }
 
+    /** Two generators in the same state, as a VM clone leaves them: SHA1PRNG seeded alike is deterministic. */
+    static SecureRandom[] twins() throws Exception {
+        SecureRandom[] twins = new SecureRandom[2];
+        for (int i = 0; i < 2; i++) {
+            twins[i] = SecureRandom.getInstance("SHA1PRNG");
+            twins[i].setSeed(new byte[] {1, 2, 3, 4});
+        }
+        return twins;
+    }
+
+    private static byte[] draw(SecureRandom random) {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
     @Test
-    void aRealDrbgIsReseededAndTheHandlerRunsOffTheCallingThread() throws Exception {
+    void aClonedGeneratorDrawsTheSameAsItsTwinUntilTheHandlerReseedsIt() throws Exception {
+        SecureRandom[] original = twins();
+        SecureRandom[] clone = twins();
+        assertThat(draw(original[0])).as("clones draw the same").isEqualTo(draw(original[1]));
+        assertThat(draw(clone[0])).isEqualTo(draw(clone[1]));
+        SecureRandomReseedHandler handler = new SecureRandomReseedHandler(() -> List.of(original[0]));
+        StepVerifier.create(Mono.from(handler.handle(EVENT))).verifyComplete();
+        assertThat(draw(original[0])).as("reseeded: differs from its twin").isNotEqualTo(draw(original[1]));
+        assertThat(draw(clone[0])).as("not reseeded: still its twin's").isEqualTo(draw(clone[1]));
+    }
+
+    @Test
+    void aRealDrbgIsReseededThroughReseedAndTheHandlerRunsOffTheCallingThread() throws Exception {
         SecureRandom drbg = SecureRandom.getInstance("DRBG",
-                DrbgParameters.instantiation(256, DrbgParameters.Capability.PR_AND_RESEED, null));
+                DrbgParameters.instantiation(256, DrbgParameters.Capability.RESEED_ONLY, null));
+        List<String> calls = new ArrayList<>();
+        SecureRandom spy = new SecureRandom() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public void reseed() {
+                drbg.reseed();
+                calls.add("reseed");
+            }
+
+            @Override
+            public void setSeed(byte[] seed) {
+                if (calls != null) {
+                    calls.add("setSeed");
+                }
+            }
+        };
         List<String> threads = new ArrayList<>();
         SecureRandomReseedHandler handler = new SecureRandomReseedHandler(() -> {
             threads.add(Thread.currentThread().getName());
-            return List.of(drbg, new SecureRandom());
+            return List.of(spy);
         });
         StepVerifier.create(Mono.from(handler.handle(EVENT)).subscribeOn(Schedulers.immediate())).verifyComplete();
+        assertThat(calls).as("a DRBG supports reseed(): no setSeed fallback").containsExactly("reseed");
         assertThat(threads).singleElement().asString().startsWith("boundedElastic");
         assertThat(handler.name()).isEqualTo("secure-random-reseed");
     }

@@ -14,13 +14,13 @@ import org.springframework.boot.test.context.SpringBootTest;
 
 /** A Spring Boot application on the simulated device: force an update, then handlers, ack, metrics, health. */
 @SpringBootTest(classes = ReseedingApplication.class, properties = {
-    "sysgenid.source=simulated", "sysgenid.force-update-enabled=true",
+    "sysgenid.source=simulated", "management.endpoint.sysgenid.access=unrestricted",
     "management.endpoints.web.exposure.include=sysgenid,health"})
 class SysGenIdApplicationTests {
     private static final Duration LONG = Duration.ofSeconds(30);
 
     @Autowired
-    ForceUpdateSysGenIdEndpoint endpoint;
+    SysGenIdEndpoint endpoint;
 
     @Autowired
     SysGenIdHealthIndicator health;
@@ -34,14 +34,25 @@ class SysGenIdApplicationTests {
     @Autowired
     ReseedingApplication.InstanceId instanceId;
 
+    @Autowired
+    java.security.SecureRandom random;
+
+    private static byte[] draw(java.security.SecureRandom random) {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
     @Test
     void aForcedUpdateRunsTheHandlersIsAcknowledgedAndMovesMetricsAndHealth() throws Exception {
         String before = instanceId.get();
+        java.security.SecureRandom twin = ReseedingApplication.twin();
+        assertThat(draw(random)).as("the application's generator, before the change, is its twin").isEqualTo(draw(twin));
         long generation = registry.get("sysgenid.generation").gauge().value() > 0
                 ? (long) registry.get("sysgenid.generation").gauge().value() : 0;
         assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
 
-        assertThat(endpoint.forceUpdate(null).getStatus()).isEqualTo(200);
+        endpoint.forceUpdate(null);
         assertThat(simulator.awaitAllAcknowledged(LONG)).isTrue();
 
         Awaitility.await().atMost(LONG).untilAsserted(() -> {
@@ -57,5 +68,6 @@ class SysGenIdApplicationTests {
             assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
         });
         assertThat(endpoint.state().handlers()).containsKeys("application-events", "secure-random-reseed");
+        assertThat(draw(random)).as("reseeded by the starter: no longer its twin").isNotEqualTo(draw(twin));
     }
 }

@@ -16,8 +16,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.reactivestreams.Publisher;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -29,6 +33,7 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 /** The core auto-configuration: sources, beans, handlers and properties. */
+@ExtendWith(OutputCaptureExtension.class)
 class SysGenIdAutoConfigurationTests {
     static final Duration LONG = Duration.ofSeconds(30);
 
@@ -56,34 +61,10 @@ class SysGenIdAutoConfigurationTests {
     }
 
     @Test
-    void autoWithNoDeviceStartsWatchesNothingAndWarnsOnce() {
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(SysGenIdWatch.class.getName());
-        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        log.addHandler(capture);
-        try {
-            runAutoWithNoDevice();
-        } finally {
-            log.removeHandler(capture);
-        }
-        List<java.util.logging.LogRecord> warnings = records.stream()
-                .filter(r -> r.getLevel() == java.util.logging.Level.WARNING).toList();
-        assertThat(warnings).hasSize(1);
-        assertThat(warnings.get(0).getMessage()).contains("/nonexistent/sysgenid does not exist")
-                .contains("VM clones and snapshot restores are NOT detected");
+    void autoWithNoDeviceStartsWatchesNothingAndWarnsOnce(CapturedOutput output) {
+        runAutoWithNoDevice();
+        assertThat(output.getOut().split("/nonexistent/sysgenid does not exist", -1)).as(output.getOut()).hasSize(2);
+        assertThat(output.getOut()).contains("VM clones and snapshot restores are NOT detected");
     }
 
     private void runAutoWithNoDevice() {
@@ -105,6 +86,11 @@ class SysGenIdAutoConfigurationTests {
             assertThat(context.getStartupFailure()).rootCause().isInstanceOf(DeviceNotFoundException.class)
                     .hasMessageContaining("load the sysgenid kernel module");
             assertThat(context.getStartupFailure()).hasStackTraceContaining("cannot watch /nonexistent/sysgenid (sysgenid.source=device)");
+            FailureAnalysis analysis = new SysGenIdWatchFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis).isNotNull();
+            assertThat(analysis.getDescription()).startsWith("sysgenid.source=device requires the System Generation ID"
+                    + " device, but /nonexistent/sysgenid cannot be watched").contains("ENOENT");
+            assertThat(analysis.getAction()).startsWith("Load the sysgenid kernel module").contains("sysgenid.source=simulated");
         });
     }
 
@@ -151,20 +137,6 @@ class SysGenIdAutoConfigurationTests {
     }
 
     @Test
-    void timeoutsComeFromThePropertiesThenTheHandlerThenTheDefault() {
-        simulated.withUserConfiguration(Handlers.class)
-                .withPropertyValues("sysgenid.handler-timeout=7s", "sysgenid.handlers.ordered.timeout=3s")
-                .run(context -> {
-                    Map<String, Duration> timeouts = new java.util.TreeMap<>();
-                    context.getBean(SysGenIdReceiver.class).handlers()
-                            .forEach(h -> timeouts.put(h.name(), h.timeout().orElse(Duration.ZERO)));
-                    assertThat(timeouts).containsEntry("ordered", Duration.ofSeconds(3))
-                            .containsEntry("self-named", Duration.ofSeconds(1))
-                            .containsEntry("annotated", Duration.ZERO);
-                });
-    }
-
-    @Test
     void leaveOutdatedFromThePropertiesKeepsAFailedGenerationUnacknowledged() {
         simulated.withPropertyValues("sysgenid.failure-policy=leave-outdated", "sysgenid.retry-delay=1h")
                 .withBean("broken", GenerationHandler.class,
@@ -190,7 +162,6 @@ class SysGenIdAutoConfigurationTests {
             assertThat(properties.handlerTimeout()).isEqualTo(Duration.ofSeconds(30));
             assertThat(properties.failurePolicy()).isEqualTo(ListenerFailurePolicy.ACK_ANYWAY);
             assertThat(properties.retryDelay()).isEqualTo(Duration.ofSeconds(10));
-            assertThat(properties.forceUpdateEnabled()).isFalse();
             assertThat(properties.handlers()).isEmpty();
         });
     }

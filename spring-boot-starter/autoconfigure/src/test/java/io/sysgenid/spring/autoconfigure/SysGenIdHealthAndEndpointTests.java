@@ -3,6 +3,7 @@ package io.sysgenid.spring.autoconfigure;
 import static io.sysgenid.spring.autoconfigure.SysGenIdAutoConfigurationTests.LONG;
 import static io.sysgenid.spring.autoconfigure.SysGenIdAutoConfigurationTests.acknowledged;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sysgenid.core.sim.SimulatedSysGenId;
 import io.sysgenid.reactor.GenerationHandler;
@@ -10,7 +11,12 @@ import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointsSupplier;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import java.util.List;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
@@ -69,7 +75,9 @@ class SysGenIdHealthAndEndpointTests {
     void healthIsDownWhileTheDeviceConnectionIsLost() {
         runner.withPropertyValues("sysgenid.source=simulated", "sysgenid.retry-delay=1h").run(context -> {
             SimulatedSysGenId simulator = context.getBean(SimulatedSysGenId.class);
-            simulator.failNext(io.sysgenid.core.sim.SimulatedOperation.READ, 5);
+            // the acknowledgement, not the read: a change may reach the watcher through the counter page
+            // without a read(), so a READ fault is not certain to be hit
+            simulator.failNext(io.sysgenid.core.sim.SimulatedOperation.ACK, 5);
             simulator.bump();
             Awaitility.await().atMost(LONG).until(() -> health(context).getStatus().equals(Status.DOWN));
             assertThat(health(context).getDetails()).containsKey("error");
@@ -83,12 +91,11 @@ class SysGenIdHealthAndEndpointTests {
     }
 
     @Test
-    void theEndpointIsReadOnlyByDefaultAndReportsTheState() {
+    void theEndpointReportsTheState() {
         runner.withPropertyValues("sysgenid.source=simulated")
                 .withBean("reseedCache", GenerationHandler.class, () -> event -> Mono.empty())
                 .run(context -> {
                     SysGenIdEndpoint endpoint = context.getBean(SysGenIdEndpoint.class);
-                    assertThat(endpoint).isNotInstanceOf(ForceUpdateSysGenIdEndpoint.class);
                     SimulatedSysGenId simulator = context.getBean(SimulatedSysGenId.class);
                     int generation = simulator.bump();
                     assertThat(acknowledged(simulator)).isTrue();
@@ -108,22 +115,82 @@ class SysGenIdHealthAndEndpointTests {
     }
 
     @Test
-    void theForceUpdateOperationIsExposedOnlyWhenEnabledAndMovesTheGeneration() {
-        runner.withPropertyValues("sysgenid.source=simulated", "sysgenid.force-update-enabled=true").run(context -> {
-            ForceUpdateSysGenIdEndpoint endpoint = context.getBean(ForceUpdateSysGenIdEndpoint.class);
+    void theForceUpdateOperationMovesTheGenerationAndAnswersWithStatusCodes() {
+        runner.withPropertyValues("sysgenid.source=simulated").run(context -> {
+            SysGenIdEndpointWebExtension web = context.getBean(SysGenIdEndpointWebExtension.class);
             SimulatedSysGenId simulator = context.getBean(SimulatedSysGenId.class);
             int before = simulator.generation();
-            WebEndpointResponse<Object> response = endpoint.forceUpdate(null);
+            WebEndpointResponse<Object> response = web.forceUpdate(null);
             assertThat(response.getStatus()).isEqualTo(200);
             assertThat(simulator.generation()).isEqualTo(before + 1);
-            assertThat(endpoint.forceUpdate(100).getStatus()).isEqualTo(200);
+            assertThat(web.forceUpdate("100").getStatus()).isEqualTo(200);
             assertThat(simulator.generation()).isEqualTo(100);
+            assertThat(web.forceUpdate("4294967295").getStatus()).isEqualTo(200);
+            assertThat(Integer.toUnsignedLong(simulator.generation())).isEqualTo(4294967295L);
 
             simulator.setPrivileged(false);
-            WebEndpointResponse<Object> refused = endpoint.forceUpdate(null);
+            WebEndpointResponse<Object> refused = web.forceUpdate(null);
             assertThat(refused.getStatus()).isEqualTo(403);
             assertThat(((Map<?, ?>) refused.getBody()).get("error").toString()).contains("EACCES");
         });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aMinimumOutsideTheUnsigned32BitRangeIsA400NamingFieldValueAndRange() {
+        runner.withPropertyValues("sysgenid.source=simulated").run(context -> {
+            SysGenIdEndpointWebExtension web = context.getBean(SysGenIdEndpointWebExtension.class);
+            SimulatedSysGenId simulator = context.getBean(SimulatedSysGenId.class);
+            int before = simulator.generation();
+            for (String bad : new String[] {"-5", "abc", "99999999999", "4294967296", "1.5", "true", ""}) {
+                WebEndpointResponse<Object> response = web.forceUpdate(bad);
+                assertThat(response.getStatus()).as(bad).isEqualTo(400);
+                assertThat((Map<String, Object>) response.getBody()).as(bad).containsEntry("field", "minimum")
+                        .containsEntry("value", bad).containsEntry("allowed", "0..4294967295")
+                        .containsEntry("error", "minimum must be an integer from 0 to 4294967295, was '" + bad + "'");
+            }
+            assertThat(simulator.generation()).as("unmoved").isEqualTo(before);
+            assertThatThrownBy(() -> context.getBean(SysGenIdEndpoint.class).forceUpdate(-5L))
+                    .isInstanceOf(InvalidEndpointRequestException.class).hasMessageContaining("was '-5'");
+        });
+    }
+
+    @Test
+    void forcingWhenNothingIsWatchedIsA503() {
+        runner.withPropertyValues("sysgenid.source=none").run(context ->
+                assertThat(context.getBean(SysGenIdEndpointWebExtension.class).forceUpdate(null).getStatus())
+                        .isEqualTo(503));
+        runner.withPropertyValues("sysgenid.device-path=/nonexistent/sysgenid").run(context -> {
+            WebEndpointResponse<Object> response = context.getBean(SysGenIdEndpointWebExtension.class).forceUpdate(null);
+            assertThat(response.getStatus()).isEqualTo(503);
+            assertThat(((Map<?, ?>) response.getBody()).get("error").toString()).contains("does not exist");
+            assertThat(context.getBean(SysGenIdEndpointWebExtension.class).state().getStatus()).isEqualTo(200);
+        });
+    }
+
+    private static List<String> webOperations(org.springframework.context.ApplicationContext context) {
+        return context.getBean(WebEndpointsSupplier.class).getEndpoints().stream()
+                .filter(endpoint -> endpoint.getEndpointId().toString().equals("sysgenid"))
+                .flatMap(endpoint -> endpoint.getOperations().stream())
+                .map(operation -> operation.getRequestPredicate().getHttpMethod().name()).sorted().toList();
+    }
+
+    @Test
+    void theWriteOperationIsOpenOnlyWithUnrestrictedAccess() {
+        WebApplicationContextRunner web = new WebApplicationContextRunner()
+                // lenient enum values ("unrestricted"), as SpringApplication's environment converts them
+                .withInitializer(context -> context.getEnvironment().setConversionService(
+                        (org.springframework.core.convert.support.ConfigurableConversionService)
+                                org.springframework.boot.convert.ApplicationConversionService.getSharedInstance()))
+                .withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
+                        WebEndpointAutoConfiguration.class, SysGenIdAutoConfiguration.class,
+                        SysGenIdEndpointAutoConfiguration.class))
+                .withPropertyValues("management.endpoints.web.exposure.include=sysgenid", "sysgenid.source=simulated");
+        web.run(context -> assertThat(webOperations(context)).containsExactly("GET"));
+        web.withPropertyValues("management.endpoint.sysgenid.access=unrestricted")
+                .run(context -> assertThat(webOperations(context)).containsExactly("GET", "POST"));
+        web.withPropertyValues("management.endpoint.sysgenid.access=none")
+                .run(context -> assertThat(context).doesNotHaveBean(SysGenIdEndpoint.class));
     }
 
     @Test

@@ -75,7 +75,7 @@ class SysGenIdMetricsAutoConfigurationTests {
         runner.withPropertyValues("sysgenid.retry-delay=10ms").run(context -> {
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             SimulatedSysGenId simulator = context.getBean(SimulatedSysGenId.class);
-            simulator.failNext(io.sysgenid.core.sim.SimulatedOperation.READ, 5);
+            simulator.failNext(io.sysgenid.core.sim.SimulatedOperation.ACK, 5); // certain to be hit, unlike READ
             int generation = simulator.bump();
             Awaitility.await().atMost(LONG).until(() -> registry.find("sysgenid.generation").gauge() != null
                     && registry.get("sysgenid.generation").gauge().value() == generation

@@ -5,17 +5,23 @@ import io.sysgenid.reactor.SysGenIdReceiver;
 import io.sysgenid.spring.autoconfigure.SysGenIdHealthIndicator;
 import io.sysgenid.spring.autoconfigure.app.ReseedingApplication;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The Spring Boot side of the snapshot scenario, run inside the QEMU guest by
  * {@code scripts/guest-java-snapshot}: starts an application with the starter on the real device
  * ({@code sysgenid.source=device}), says {@code SYSGENID-GUEST-READY} once it watches, and in each clone
- * restored from the snapshot waits for its handler to rebuild, the acknowledgement, the metrics and the
- * health, then says {@code SYSGENID-GUEST-HANDLED gen=N} and keeps running until SIGTERM.
+ * restored from the snapshot waits for its handler to rebuild, the acknowledgement, the metrics, the
+ * health and readiness (REFUSING_TRAFFIC, then ACCEPTING_TRAFFIC after the snapshot), then says
+ * {@code SYSGENID-GUEST-HANDLED gen=N} and keeps running until SIGTERM.
  */
 public final class SpringSnapshotMain {
     private static final Duration LIMIT = Duration.ofSeconds(120);
@@ -24,7 +30,13 @@ public final class SpringSnapshotMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        List<ReadinessState> readiness = new CopyOnWriteArrayList<>();
         ConfigurableApplicationContext context = new SpringApplicationBuilder(ReseedingApplication.class)
+                .listeners((ApplicationListener<AvailabilityChangeEvent<?>>) event -> {
+                    if (event.getState() instanceof ReadinessState state) {
+                        readiness.add(state);
+                    }
+                })
                 .properties("sysgenid.source=device", "spring.main.web-application-type=none",
                         "spring.main.banner-mode=off")
                 .run(args);
@@ -39,6 +51,7 @@ public final class SpringSnapshotMain {
         String before = instanceId.get();
         System.out.println("spring application watching at generation " + Integer.toUnsignedString(start)
                 + ", instance id " + before);
+        int readyAt = readiness.size();
         System.out.println("SYSGENID-GUEST-READY");
         System.out.flush();
 
@@ -48,6 +61,10 @@ public final class SpringSnapshotMain {
                 && registry.get("sysgenid.ack").timer().count() == 1
                 && registry.get("sysgenid.watchers.outdated").gauge().value() == 0,
                 "no acknowledgement, UP health and metrics after the change");
+        await(deadline, () -> readiness.subList(readyAt, readiness.size())
+                .equals(List.of(ReadinessState.REFUSING_TRAFFIC, ReadinessState.ACCEPTING_TRAFFIC)),
+                "readiness did not go REFUSING_TRAFFIC then ACCEPTING_TRAFFIC: " + readiness);
+        System.out.println("readiness after the snapshot: " + readiness.subList(readyAt, readiness.size()));
         int generation = receiver.currentGeneration().orElseThrow();
         System.out.println("new instance id " + instanceId.get() + ", events "
                 + registry.get("sysgenid.events").counter().count());
