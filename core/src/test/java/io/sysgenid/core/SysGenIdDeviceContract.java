@@ -354,14 +354,20 @@ public abstract class SysGenIdDeviceContract {
         assertEquals(WaitResult.ALL_ACKED, wait.get());
     }
 
-    @Test
-    void untrackedFilesAreNotWaitedFor() {
+    /** A file that read once, then turned tracking off; aborts the test on kernels without tracking. */
+    private SysGenIdDevice untrackedWatcher() {
         SysGenIdDevice untracked = watcher();
         try {
             untracked.setTracking(false);
         } catch (UnsupportedAbiException e) {
             abort("this kernel has no watcher tracking: " + e.getMessage());
         }
+        return untracked;
+    }
+
+    @Test
+    void untrackedFilesAreNotWaitedFor() {
+        SysGenIdDevice untracked = untrackedWatcher();
         bump();
         SysGenIdDevice orchestrator = watcher();
         assertEquals(WaitResult.ALL_ACKED, orchestrator.waitWatchers(LONG));
@@ -370,12 +376,7 @@ public abstract class SysGenIdDeviceContract {
 
     @Test
     void turningTrackingOffSticksThroughLaterReadsAndPolls() throws Exception {
-        SysGenIdDevice untracked = watcher();
-        try {
-            untracked.setTracking(false);
-        } catch (UnsupportedAbiException e) {
-            abort("this kernel has no watcher tracking: " + e.getMessage());
-        }
+        SysGenIdDevice untracked = untrackedWatcher();
         bump();
         assertTrue(untracked.readGeneration().isPresent(), "an untracked file still sees the change");
         try (java.nio.channels.spi.AbstractSelector selector = new io.sysgenid.core.epoll.EpollSelectorProvider()
