@@ -58,8 +58,8 @@ public final class SpringSnapshotMain {
         await(deadline, () -> !instanceId.get().equals(before), "the handler never rebuilt the instance id");
         await(deadline, () -> receiver.outdatedWatchers().orElse(-1) == 0
                 && Status.UP.equals(health.health(false).getStatus())
-                && registry.get("sysgenid.ack").timer().count() == 1
-                && registry.get("sysgenid.watchers.outdated").gauge().value() == 0,
+                && acknowledgements(registry) == 1
+                && outdatedGauge(registry) == 0,
                 "no acknowledgement, UP health and metrics after the change");
         await(deadline, () -> readiness.subList(readyAt, readiness.size())
                 .equals(List.of(ReadinessState.REFUSING_TRAFFIC, ReadinessState.ACCEPTING_TRAFFIC)),
@@ -72,6 +72,20 @@ public final class SpringSnapshotMain {
         System.out.flush();
         // Keep running, as a service would; SIGTERM from the harness closes the context (Spring's hook).
         Thread.sleep(Long.MAX_VALUE);
+    }
+
+    /**
+     * The ack timer's count, 0 while it is not there. {@code find}, not {@code get}: the timer is registered
+     * by the watcher thread at the first acknowledgement, and {@code get} can throw while that happens.
+     */
+    private static long acknowledgements(MeterRegistry registry) {
+        io.micrometer.core.instrument.Timer ack = registry.find("sysgenid.ack").timer();
+        return ack == null ? 0 : ack.count();
+    }
+
+    private static double outdatedGauge(MeterRegistry registry) {
+        io.micrometer.core.instrument.Gauge outdated = registry.find("sysgenid.watchers.outdated").gauge();
+        return outdated == null ? Double.NaN : outdated.value();
     }
 
     private static void await(long deadline, BooleanSupplier condition, String failure) throws InterruptedException {
