@@ -592,11 +592,7 @@ public final class GenerationWatcher implements AutoCloseable {
          * @return this builder
          */
         public Builder retryDelay(Duration delay) {
-            Objects.requireNonNull(delay, "delay");
-            if (delay.isNegative()) {
-                throw new IllegalArgumentException("retry delay must not be negative, was " + delay);
-            }
-            this.retryDelay = delay;
+            this.retryDelay = nonNegative(delay, "retry delay");
             return this;
         }
 
@@ -650,11 +646,7 @@ public final class GenerationWatcher implements AutoCloseable {
          * @throws IllegalArgumentException if {@code timeout} is negative
          */
         public Builder closeTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative()) {
-                throw new IllegalArgumentException("close timeout must not be negative, was " + timeout);
-            }
-            this.closeTimeout = timeout;
+            this.closeTimeout = nonNegative(timeout, "close timeout");
             return this;
         }
 
@@ -682,6 +674,14 @@ public final class GenerationWatcher implements AutoCloseable {
                 selectorProvider = new EpollSelectorProvider();
             }
             return new GenerationWatcher(this).startLoop();
+        }
+
+        private static Duration nonNegative(Duration duration, String what) {
+            Objects.requireNonNull(duration, what);
+            if (duration.isNegative()) {
+                throw new IllegalArgumentException(what + " must not be negative, was " + duration);
+            }
+            return duration;
         }
 
         private static void log(WatcherFailure failure) {

@@ -292,7 +292,7 @@ final class Connection implements GenerationListener {
      */
     Mono<Void> caughtUp() {
         return inHand.asFlux()
-                .filter(busy -> !busy && memory.handledGeneration() == device.currentGeneration())
+                .filter(busy -> !busy && isCaughtUp()) // re-checked at every change of the generation in hand
                 .next()
                 .then();
     }
