@@ -25,6 +25,18 @@ public interface GenerationListener {
     CompletionStage<?> onGeneration(int generation);
 
     /**
+     * Handles {@code generation}, reported by {@code source}; what the watcher calls. By default
+     * {@link #onGeneration(int)}: override this one to tell a JVM restore from a device change.
+     *
+     * @param generation the new generation (unsigned 32-bit; compare with {@code !=})
+     * @param source what reported it
+     * @return as {@link #onGeneration(int)}
+     */
+    default CompletionStage<?> onGeneration(int generation, GenerationSource source) {
+        return onGeneration(generation);
+    }
+
+    /**
      * A listener that does all its work in {@code action}, on the watcher's thread.
      *
      * @param action handles the generation; the listener completes when it returns

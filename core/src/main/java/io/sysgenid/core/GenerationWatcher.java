@@ -51,6 +51,11 @@ import jnr.enxio.channels.NativeDeviceChannel;
  * change. A watcher that replaces an earlier one of the same process (a reconnect) is told the generation
  * last handled ({@link Builder#lastHandled(int)}) and dispatches the current one first if it differs.
  *
+ * <p><b>JVM restores.</b> A watcher built after a JVM restore ({@link Builder#reportRestore(boolean)})
+ * dispatches the current generation first whatever it is, marked {@link GenerationSource#JVM_RESTORE}
+ * ({@link GenerationListener#onGeneration(int, GenerationSource)}); everything else it reads is a
+ * {@link GenerationSource#DEVICE} change.
+ *
  * <p><b>Closing.</b> {@link #close()} is idempotent: it stops the thread, waiting for it a bounded time
  * (unless called from a listener on that thread, in which case the loop stops when the listener returns),
  * closes the selector and the channel, and closes the device only if the watcher owns it
@@ -81,6 +86,7 @@ public final class GenerationWatcher implements AutoCloseable {
     private final Consumer<? super WatcherFailure> failureHandler;
     private final IntConsumer acknowledgementHandler;
     private final Duration closeTimeout;
+    private final boolean reportRestore;
     private final List<GenerationListener> listeners;
     private final Selector selector;
     private final NativeDeviceChannel channel;
@@ -98,6 +104,8 @@ public final class GenerationWatcher implements AutoCloseable {
     private long retryAt;
     /** The generation dispatched and not yet acknowledged; at start, the one the builder says was handled. */
     private OptionalInt pending;
+    /** What reported the pending generation; a retry reports it the same way. */
+    private GenerationSource pendingSource = GenerationSource.DEVICE;
 
     // Statistics: written by the loop thread only.
     private volatile long wakeups;
@@ -117,6 +125,7 @@ public final class GenerationWatcher implements AutoCloseable {
         this.acknowledgementHandler = builder.acknowledgementHandler;
         this.closeTimeout = builder.closeTimeout;
         this.pending = builder.lastHandled;
+        this.reportRestore = builder.reportRestore;
         this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
         SelectorProvider provider = builder.selectorProvider;
         Selector openedSelector = null;
@@ -311,17 +320,18 @@ public final class GenerationWatcher implements AutoCloseable {
     }
 
     /**
-     * At start, with {@link Builder#lastHandled(int)}: a file opened after a change is up to date, so
-     * the change it missed is dispatched here, before anything is read.
+     * At start: after a JVM restore, the current generation is dispatched as the restore; otherwise, with
+     * {@link Builder#lastHandled(int)}, a change the file missed (a file opened after a change is up to
+     * date). Either comes before anything is read.
      */
     private void catchUp() {
         OptionalInt handled = pending;
         pending = OptionalInt.empty();
-        if (handled.isPresent()) {
-            int current = device.currentGeneration();
-            if (current != handled.getAsInt()) {
-                dispatch(current);
-            }
+        int current = device.currentGeneration();
+        if (reportRestore) {
+            dispatch(current, GenerationSource.JVM_RESTORE);
+        } else if (handled.isPresent() && current != handled.getAsInt()) {
+            dispatch(current, GenerationSource.DEVICE);
         }
     }
 
@@ -341,17 +351,18 @@ public final class GenerationWatcher implements AutoCloseable {
             reads++;
         }
         if (generation.isPresent()) {
-            dispatch(generation.getAsInt());
+            dispatch(generation.getAsInt(), GenerationSource.DEVICE);
         } else if (state == State.WAITING_TO_RETRY && pending.isPresent()) {
-            dispatch(pending.getAsInt());
+            dispatch(pending.getAsInt(), pendingSource);
         } else {
             state = State.ARMED;
             watch(true);
         }
     }
 
-    private void dispatch(int generation) {
+    private void dispatch(int generation, GenerationSource source) {
         pending = OptionalInt.of(generation);
+        pendingSource = source;
         state = State.DISPATCHING;
         dispatches++;
         List<GenerationListener> current = List.copyOf(listeners);
@@ -363,7 +374,7 @@ public final class GenerationWatcher implements AutoCloseable {
         for (GenerationListener listener : current) {
             CompletionStage<?> stage;
             try {
-                stage = listener.onGeneration(generation);
+                stage = listener.onGeneration(generation, source);
             } catch (RuntimeException e) {
                 // Errors (OutOfMemoryError, ...) are not a listener's failure to report and ack past: they
                 // end the loop below without an acknowledgement.
@@ -546,6 +557,7 @@ public final class GenerationWatcher implements AutoCloseable {
         private boolean ownsDevice;
         private OptionalInt lastHandled = OptionalInt.empty();
         private Duration closeTimeout = Duration.ofSeconds(5);
+        private boolean reportRestore;
 
         private Builder(SysGenIdDevice device) {
             this.device = Objects.requireNonNull(device, "device");
@@ -634,6 +646,21 @@ public final class GenerationWatcher implements AutoCloseable {
          */
         public Builder lastHandled(int generation) {
             this.lastHandled = OptionalInt.of(generation);
+            return this;
+        }
+
+        /**
+         * Whether this watcher starts after a JVM restore (CRaC, SnapStart): if so, its first dispatch is
+         * the device's current generation, marked {@link GenerationSource#JVM_RESTORE}, whatever
+         * {@link #lastHandled(int)} says (a restored copy must rebuild even if the number did not move), and
+         * it is acknowledged as usual. A retry under {@link ListenerFailurePolicy#LEAVE_OUTDATED} keeps the
+         * mark. Default false.
+         *
+         * @param restore true to report a restore first
+         * @return this builder
+         */
+        public Builder reportRestore(boolean restore) {
+            this.reportRestore = restore;
             return this;
         }
 

@@ -1,10 +1,12 @@
 package io.sysgenid.reactor;
 
 import io.sysgenid.core.GenerationListener;
+import io.sysgenid.core.GenerationSource;
 import io.sysgenid.core.GenerationWatcher;
 import io.sysgenid.core.ListenerFailurePolicy;
 import io.sysgenid.core.SysGenIdDevice;
 import io.sysgenid.core.WatcherFailure;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,32 +14,35 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * One open file of the device, watched by core's {@link GenerationWatcher} with this connection as its
- * only listener. The state machine, all under this object's lock:
+ * The receiver's connection to the device: its subscribers and holders, and one open file of the device
+ * watched by core's {@link GenerationWatcher} (a {@link Link}), which a JVM checkpoint closes and the
+ * restore replaces. The state machine, all under this object's lock:
  *
  * <pre>
  *   idle ──read N──▶ handling N ──all finished, or ACK_ANYWAY──▶ acknowledging N ──accepted──▶ idle
  *                        │                                            └──refused (N+1 arrived)──▶ handling N+1
  *                        └──a party failed, LEAVE_OUTDATED──▶ left outdated N ──retry delay──▶ handling N (retry)
+ *   any state ──JVM checkpoint (after the round in progress, or its timeout)──▶ suspended ──restore──▶ handling (restore)
  *   any state ──last holder leaves, receiver closes, device fails──▶ ended
  * </pre>
  *
  * A generation in hand (handling, acknowledging, left outdated) is never acknowledged once the connection
- * has ended. Holders (subscriptions, {@code start()}, orchestrations, and a generation being handled or
- * acknowledged) keep the connection open; when the last one leaves it ends.
+ * has ended or been suspended: the restore runs a round of its own. Holders (subscriptions, {@code start()},
+ * orchestrations, and a generation being handled or acknowledged) keep the connection open; when the last
+ * one leaves it ends. Callbacks of a link that is no longer the current one are ignored.
  */
-final class Connection implements GenerationListener {
+final class Connection {
+    private static final String NOT_OPENED = "(not opened: a JVM checkpoint was in progress)";
+
     private final SysGenIdReceiver.Settings settings;
     private final SysGenIdReceiver.Memory memory;
-    private final SysGenIdDevice device;
-    private final String source;
-    private volatile GenerationWatcher watcher;
-    private final GenerationWatcher.Builder watching;
+    private final Links links;
     private final Sinks.Empty<Void> endSignal = Sinks.empty();
     /** Emits after every change of the generation in hand; true while one is. */
     private final Sinks.Many<Boolean> inHand = Sinks.many().replay().latest();
@@ -49,74 +54,113 @@ final class Connection implements GenerationListener {
     private Throwable failure;
     private Round round;
     private boolean roundHolds;
-    private boolean watchStarted;
+    private boolean watchWanted;
+    private Link link;
+    private String device = NOT_OPENED;
     private Disposable attempt;
     private GenerationEvent latest;
 
-    private Connection(SysGenIdReceiver.Settings settings, SysGenIdReceiver.Memory memory, SysGenIdDevice device) {
+    private Connection(SysGenIdReceiver.Settings settings, SysGenIdReceiver.Memory memory, Links links) {
         this.settings = settings;
         this.memory = memory;
-        this.device = device;
-        this.source = device.path();
-        GenerationEvent handled = memory.handled(device.currentGeneration(), source);
-        this.latest = handled.asReplay();
+        this.links = links;
         this.inHand.tryEmitNext(false);
-        this.watching = GenerationWatcher.builder(device)
-                .ownsDevice(true)
-                .lastHandled(handled.generation())
-                .failurePolicy(ListenerFailurePolicy.LEAVE_OUTDATED)
-                .retryDelay(settings.retryDelay())
-                .failureHandler(this::watcherFailed)
-                .acknowledgementHandler(this::acknowledged)
-                .listener(this);
     }
 
-    /** Opens the device and starts watching it; on failure nothing stays open. */
-    static Connection open(SysGenIdReceiver.Settings settings, SysGenIdReceiver.Memory memory) {
-        SysGenIdDevice device = settings.opener().get();
-        if (device == null) {
+    /**
+     * Opens the device, unless a JVM checkpoint is in progress: the connection is then suspended and opens
+     * it at the restore. On failure nothing stays open.
+     */
+    static Connection open(SysGenIdReceiver.Settings settings, SysGenIdReceiver.Memory memory, Links links,
+            boolean checkpointing) {
+        Connection connection = new Connection(settings, memory, links);
+        if (!checkpointing) {
+            Link opened = connection.openLink();
+            synchronized (connection) {
+                connection.linked(opened);
+            }
+        }
+        return connection;
+    }
+
+    /** Opens a file of the device; the restore is reported on it if one is owed. */
+    private Link openLink() {
+        SysGenIdDevice opened = settings.opener().get();
+        if (opened == null) {
             throw new NullPointerException("the device opener returned null");
         }
         try {
-            return new Connection(settings, memory, device);
+            return new Link(opened, memory.restoreOwed());
         } catch (RuntimeException | Error e) {
-            device.close();
+            opened.close();
             throw e;
+        }
+    }
+
+    /** Under the lock: {@code opened} becomes the current link. */
+    private void linked(Link opened) {
+        link = opened;
+        device = opened.device.path();
+        if (latest == null) {
+            latest = memory.handled(opened.device.currentGeneration(), device).asReplay();
         }
     }
 
     /**
      * Starts watching, once: called after the holder that opened the connection has attached, so that a
-     * subscriber whose subscription opens the device takes part in the catch-up round.
+     * subscriber whose subscription opens the device takes part in the catch-up round. While suspended, the
+     * watching starts at the restore.
      *
      * @throws RuntimeException (core's) if the watcher cannot start; the connection has then ended
      */
     void watch() {
+        Link current;
         synchronized (this) {
-            if (watchStarted || ended) {
+            if (watchWanted || ended) {
                 return;
             }
-            watchStarted = true;
+            watchWanted = true;
+            current = link;
         }
-        GenerationWatcher started;
+        if (current != null) {
+            startWatching(current);
+        }
+    }
+
+    private void startWatching(Link current) {
         try {
-            started = watching.start();
+            current.start(GenerationWatcher.builder(current.device)
+                    .ownsDevice(true)
+                    .lastHandled(memory.handledGeneration())
+                    .reportRestore(current.reportRestore)
+                    .failurePolicy(ListenerFailurePolicy.LEAVE_OUTDATED)
+                    .retryDelay(settings.retryDelay())
+                    .failureHandler(failure -> watcherFailed(current, failure))
+                    .acknowledgementHandler(generation -> acknowledged(current, generation))
+                    .listener(current));
         } catch (RuntimeException e) {
             end(e);
             throw e;
         }
-        watcher = started;
-        if (!isLive()) {
-            started.closeAsync(); // ended while starting
-        }
     }
 
+    /** The open file, or empty while suspended for a JVM checkpoint. */
+    synchronized Optional<SysGenIdDevice> linkedDevice() {
+        return link == null ? Optional.empty() : Optional.of(link.device);
+    }
+
+    /**
+     * The open file.
+     *
+     * @throws IllegalStateException while suspended for a JVM checkpoint
+     */
     SysGenIdDevice device() {
-        return device;
+        return linkedDevice().orElseThrow(() -> new IllegalStateException(
+                "the device is closed for a JVM checkpoint; it is reopened at the restore"));
     }
 
-    String source() {
-        return source;
+    synchronized String source() {
+        return device;
     }
 
     // ---- holders ----
@@ -144,9 +188,10 @@ final class Connection implements GenerationListener {
         return --holders == 0 && !ended;
     }
 
-    /** The round in hand stops holding the connection: acknowledged, superseded or left outdated. */
+    /** The round in hand stops holding the connection: acknowledged, superseded, left outdated or dropped. */
     private boolean releaseRound() {
         roundHolds = false;
+        notifyAll(); // a checkpoint may be waiting for it
         return dropHold();
     }
 
@@ -161,7 +206,9 @@ final class Connection implements GenerationListener {
             slots.add(slot);
             replay = latest;
         }
-        slot.offerReplay(Delivery.replay(replay, slot.name()));
+        if (replay != null) { // null until a connection opened while suspended reaches the device
+            slot.offerReplay(Delivery.replay(replay, slot.name()));
+        }
     }
 
     void detach(Slot slot) {
@@ -182,20 +229,20 @@ final class Connection implements GenerationListener {
 
     // ---- rounds: the watcher's thread calls, any thread finishes ----
 
-    @Override
-    public CompletionStage<?> onGeneration(int generation) {
+    private CompletionStage<?> onGeneration(Link from, int generation, GenerationSource source) {
         Round current;
         Round superseded = null;
         synchronized (this) {
-            if (ended) {
+            if (ended || link != from) {
                 return CompletableFuture.failedFuture(new IllegalStateException("the connection has ended"));
             }
-            if (round != null && round.generation() == generation && !roundHolds) {
+            if (round != null && !roundHolds && round.generation() == generation
+                    && round.event().source() == source) {
                 current = round; // a retry of a generation left outdated
             } else {
                 superseded = roundHolds ? round : null;
                 current = new Round(GenerationEvent.change(generation,
-                        OptionalInt.of(memory.handledGeneration()), source), settings);
+                        OptionalInt.of(memory.handledGeneration()), source, device), settings);
                 round = current;
             }
             if (superseded == null && !roundHolds) {
@@ -214,7 +261,7 @@ final class Connection implements GenerationListener {
         Disposable running = current.attempt(names -> targets(current, names))
                 .subscribe(outcomes -> conclude(current, outcomes, done), done::completeExceptionally);
         synchronized (this) {
-            if (ended) {
+            if (ended || link != from) {
                 running.dispose();
             } else {
                 attempt = running;
@@ -234,20 +281,22 @@ final class Connection implements GenerationListener {
         concluded.notAcknowledged("left outdated (LEAVE_OUTDATED) because " + failures.size()
                 + " part(ies) failed: " + failures);
         settings.observers().leftOutdated(concluded.event(), failures); // heard before a disconnect it causes
-        Ending ending;
+        Ending ending = null;
         synchronized (this) {
-            ending = releaseRound() ? beginEnd(null) : null;
+            if (round == concluded && roundHolds) {
+                ending = releaseRound() ? beginEnd(null) : null;
+            }
         }
         done.completeExceptionally(new LeftOutdated(concluded.event()));
         finishEnd(ending);
     }
 
     /** The watcher's acknowledgement of {@code generation} was accepted. */
-    private void acknowledged(int generation) {
+    private void acknowledged(Link from, int generation) {
         Round acknowledged;
         Ending ending;
         synchronized (this) {
-            if (round == null || round.generation() != generation || !roundHolds) {
+            if (link != from || round == null || round.generation() != generation || !roundHolds) {
                 return;
             }
             acknowledged = round;
@@ -260,17 +309,107 @@ final class Connection implements GenerationListener {
         finishEnd(ending);
     }
 
-    private void watcherFailed(WatcherFailure failure) {
+    private void watcherFailed(Link from, WatcherFailure failure) {
         if (failure instanceof WatcherFailure.ListenerFailed failed && failed.cause() instanceof LeftOutdated) {
             return; // reported by conclude()
         }
+        synchronized (this) {
+            if (link != from) {
+                return; // a link closed for a checkpoint
+            }
+        }
         end(failure.cause());
+    }
+
+    // ---- JVM checkpoints ----
+
+    /**
+     * Before a JVM checkpoint: waits up to {@code timeout} for the round in progress to finish, then
+     * closes the file, the watcher's epoll and eventfd and the mapping, and returns once they are closed.
+     * Subscribers and holders stay; a round still in hand is dropped, not acknowledged. Blocks the caller
+     * (the checkpointing thread).
+     */
+    void suspend(Duration timeout) throws InterruptedException {
+        Link closing;
+        Round dropped;
+        Disposable running;
+        Ending ending = null;
+        synchronized (this) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            for (long left = timeout.toNanos(); roundHolds && !ended && left > 0; left = deadline - System.nanoTime()) {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            if (ended || link == null) {
+                return; // the links left are closed by the receiver
+            }
+            closing = link;
+            link = null;
+            dropped = round;
+            round = null;
+            running = attempt;
+            attempt = null;
+            if (roundHolds) {
+                ending = releaseRound() ? beginEnd(null) : null;
+            }
+            inHand.tryEmitNext(false);
+        }
+        if (running != null) {
+            running.dispose();
+        }
+        closing.closeAndWait();
+        if (dropped != null) {
+            dropped.notAcknowledged("a JVM checkpoint came first; the restore runs a round of its own");
+        }
+        settings.observers().disconnected(closing.device.path(), Optional.empty());
+        finishEnd(ending);
+    }
+
+    /**
+     * After a JVM restore (or a failed checkpoint): opens the device again and, if a holder wants it watched,
+     * watches it, reporting the restore first. If the device cannot be opened the connection ends with
+     * that error; the restore stays owed to the next connection.
+     */
+    void resume() {
+        synchronized (this) {
+            if (ended || link != null) {
+                return;
+            }
+        }
+        Link opened;
+        try {
+            opened = openLink();
+        } catch (RuntimeException e) {
+            end(e);
+            return;
+        }
+        boolean start;
+        synchronized (this) {
+            if (ended || link != null) {
+                opened.close();
+                return;
+            }
+            linked(opened);
+            start = watchWanted;
+        }
+        settings.observers().connected(opened.device.path(), opened.device.abi(), latest());
+        if (start) {
+            try {
+                startWatching(opened);
+            } catch (RuntimeException e) {
+                // ended, with the error, by startWatching
+            }
+        }
     }
 
     // ---- state ----
 
     synchronized boolean isLive() {
         return !ended;
+    }
+
+    /** True while live and holding an open file (false while suspended for a JVM checkpoint). */
+    synchronized boolean isConnected() {
+        return !ended && link != null;
     }
 
     synchronized Optional<Throwable> failure() {
@@ -297,14 +436,19 @@ final class Connection implements GenerationListener {
                 .then();
     }
 
-    /** True if nothing is in hand and this process has handled the device's current generation. */
+    /**
+     * True if nothing is in hand, no restore is owed and this process has handled the device's current
+     * generation; false while suspended.
+     */
     boolean isCaughtUp() {
+        SysGenIdDevice open;
         synchronized (this) {
-            if (round != null) {
+            if (round != null || link == null) {
                 return false;
             }
+            open = link.device;
         }
-        return memory.handledGeneration() == device.currentGeneration();
+        return !memory.restoreOwed() && memory.handledGeneration() == open.currentGeneration();
     }
 
     /** Completes when the connection ends normally, errors with the device failure that ended it. */
@@ -326,7 +470,7 @@ final class Connection implements GenerationListener {
     }
 
     /** What ending a connection leaves to do once its lock is released. */
-    private record Ending(Throwable cause, List<Slot> slots, Disposable attempt, Round dropped) {}
+    private record Ending(Throwable cause, List<Slot> slots, Disposable attempt, Round dropped, Link link, String device) {}
 
     /**
      * Under the lock: marks the connection ended, in the same step that found it should end, so that no
@@ -338,10 +482,12 @@ final class Connection implements GenerationListener {
         }
         ended = true;
         failure = cause;
-        Ending ending = new Ending(cause, List.copyOf(slots), attempt, round);
+        Ending ending = new Ending(cause, List.copyOf(slots), attempt, round, link, device);
         slots.clear();
         round = null;
-        inHand.tryEmitError(cause != null ? cause : new IllegalStateException("the connection to " + source + " ended"));
+        link = null;
+        notifyAll(); // a checkpoint may be waiting
+        inHand.tryEmitError(cause != null ? cause : new IllegalStateException("the connection to " + device + " ended"));
         return ending;
     }
 
@@ -353,14 +499,11 @@ final class Connection implements GenerationListener {
         if (ending.attempt() != null) {
             ending.attempt().dispose();
         }
-        GenerationWatcher started = watcher;
-        if (started != null) {
-            started.closeAsync();
-        } else if (!watchStarted) {
-            device.close(); // never watched: nobody else closes it
+        if (ending.link() != null) {
+            ending.link().close();
         }
         if (ending.dropped() != null) {
-            ending.dropped().notAcknowledged("the connection to " + source + " ended first");
+            ending.dropped().notAcknowledged("the connection to " + ending.device() + " ended first");
         }
         for (Slot slot : ending.slots()) {
             slot.end(cause);
@@ -370,7 +513,9 @@ final class Connection implements GenerationListener {
         } else {
             endSignal.tryEmitError(cause);
         }
-        settings.observers().disconnected(source, Optional.ofNullable(cause));
+        if (ending.link() != null) {
+            settings.observers().disconnected(ending.device(), Optional.ofNullable(cause));
+        }
     }
 
     /** How an attempt ends when its generation is to stay outdated. */
@@ -379,6 +524,115 @@ final class Connection implements GenerationListener {
 
         LeftOutdated(GenerationEvent event) {
             super("generation " + event.generationString() + " left outdated", null, false, false);
+        }
+    }
+
+    /**
+     * One open file of the device and, once watching, its watcher, which owns and closes it. Starting and
+     * closing are serialized on the link, so a close never races a watcher being built on the file.
+     */
+    final class Link implements GenerationListener {
+        final SysGenIdDevice device;
+        /** Whether its watcher reports a JVM restore first. */
+        final boolean reportRestore;
+        private final CompletableFuture<Void> released = new CompletableFuture<>();
+        // Guarded by this link.
+        private GenerationWatcher watcher;
+        private boolean closed;
+
+        Link(SysGenIdDevice device, boolean reportRestore) {
+            this.device = device;
+            this.reportRestore = reportRestore;
+            links.opened(this);
+        }
+
+        @Override
+        public CompletionStage<?> onGeneration(int generation) {
+            return onGeneration(generation, GenerationSource.DEVICE);
+        }
+
+        @Override
+        public CompletionStage<?> onGeneration(int generation, GenerationSource source) {
+            return Connection.this.onGeneration(this, generation, source);
+        }
+
+        /** Starts the watcher, unless the link was closed first. */
+        synchronized void start(GenerationWatcher.Builder watching) {
+            if (!closed) {
+                watcher = watching.start();
+            }
+        }
+
+        /** Closes the watcher (on its own thread) or the file; idempotent, never blocks. */
+        void close() {
+            GenerationWatcher closing;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                closing = watcher;
+            }
+            if (closing == null) {
+                device.close();
+                closedNow();
+            } else {
+                closing.closeAsync().whenComplete((ignored, error) -> closedNow());
+            }
+        }
+
+        /**
+         * Closes the link and waits, bounded by the watcher's close timeout, until the watcher's thread has
+         * released the file, its epoll instance and eventfd, and the mapping.
+         */
+        void closeAndWait() {
+            GenerationWatcher closing;
+            synchronized (this) {
+                closed = true;
+                closing = watcher;
+            }
+            if (closing == null) {
+                device.close();
+                closedNow();
+            } else {
+                CompletableFuture<Void> done = closing.closeAsync().toCompletableFuture();
+                closing.close(); // waits for the thread, interrupting it after the close timeout
+                done.whenComplete((ignored, error) -> closedNow());
+            }
+        }
+
+        private void closedNow() {
+            released.complete(null);
+            links.closed(this);
+        }
+
+        @Override
+        public String toString() {
+            return "Link[" + device.path() + (reportRestore ? ", restore" : "") + "]";
+        }
+    }
+
+    /** The receiver's open links, so that a checkpoint can make sure none is left open. */
+    static final class Links {
+        private final Set<Link> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        void opened(Link link) {
+            open.add(link);
+        }
+
+        void closed(Link link) {
+            open.remove(link);
+        }
+
+        /** Closes every link still open and waits for each (bounded by the watcher's close timeout). */
+        void closeAllAndWait() {
+            for (Link link : List.copyOf(open)) {
+                link.closeAndWait();
+            }
+        }
+
+        boolean isEmpty() {
+            return open.isEmpty();
         }
     }
 }

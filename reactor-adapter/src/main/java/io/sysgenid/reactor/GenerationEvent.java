@@ -1,5 +1,6 @@
 package io.sysgenid.reactor;
 
+import io.sysgenid.core.GenerationSource;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -20,9 +21,13 @@ import java.util.OptionalInt;
  *     {@code generation - 1}.
  * @param replay true for the generation current when the subscriber arrived
  * @param readAt when the generation was read from the device
- * @param source the device it came from (its path, or the simulator's name)
+ * @param source what reported it: the device ({@link GenerationSource#DEVICE}), or a JVM restore
+ *     ({@link GenerationSource#JVM_RESTORE}: CRaC, SnapStart), whose generation is the device's current one
+ *     whether or not it moved
+ * @param device the device it was read from (its path, or the simulator's name)
  */
-public record GenerationEvent(int generation, OptionalInt previous, boolean replay, Instant readAt, String source) {
+public record GenerationEvent(int generation, OptionalInt previous, boolean replay, Instant readAt,
+        GenerationSource source, String device) {
     /**
      * Checks that no component is null.
      *
@@ -31,26 +36,38 @@ public record GenerationEvent(int generation, OptionalInt previous, boolean repl
      * @param replay the replay, see the record's description
      * @param readAt the readAt, see the record's description
      * @param source the source, see the record's description
+     * @param device the device, see the record's description
      */
     public GenerationEvent {
         Objects.requireNonNull(previous, "previous");
         Objects.requireNonNull(readAt, "readAt");
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(device, "device");
     }
 
     /** The generation found when the receiver first connected: no previous, a replay. */
-    static GenerationEvent baseline(int generation, String source) {
-        return new GenerationEvent(generation, OptionalInt.empty(), true, Instant.now(), source);
+    static GenerationEvent baseline(int generation, String device) {
+        return new GenerationEvent(generation, OptionalInt.empty(), true, Instant.now(), GenerationSource.DEVICE,
+                device);
     }
 
-    /** A change from {@code previous}, read now. */
-    static GenerationEvent change(int generation, OptionalInt previous, String source) {
-        return new GenerationEvent(generation, previous, false, Instant.now(), source);
+    /** A change from {@code previous}, reported by {@code source} now. */
+    static GenerationEvent change(int generation, OptionalInt previous, GenerationSource source, String device) {
+        return new GenerationEvent(generation, previous, false, Instant.now(), source, device);
     }
 
     /** This event as a replay for a subscriber that arrives after it. */
     GenerationEvent asReplay() {
-        return replay ? this : new GenerationEvent(generation, previous, true, readAt, source);
+        return replay ? this : new GenerationEvent(generation, previous, true, readAt, source, device);
+    }
+
+    /**
+     * True for a change reported by a JVM restore (CRaC, SnapStart): this process is a restored copy.
+     *
+     * @return whether {@link #source()} is {@link GenerationSource#JVM_RESTORE}
+     */
+    public boolean isRestore() {
+        return source == GenerationSource.JVM_RESTORE;
     }
 
     /**
@@ -72,6 +89,6 @@ public record GenerationEvent(int generation, OptionalInt previous, boolean repl
     public String toString() {
         return "GenerationEvent[" + generationString()
                 + (previous.isPresent() ? " after " + Integer.toUnsignedString(previous.getAsInt()) : "")
-                + (replay ? " (replay)" : "") + ", " + source + ", read at " + readAt + "]";
+                + (replay ? " (replay)" : "") + ", " + source.tagValue() + ", " + device + ", read at " + readAt + "]";
     }
 }

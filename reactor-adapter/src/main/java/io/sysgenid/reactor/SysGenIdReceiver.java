@@ -1,13 +1,17 @@
 package io.sysgenid.reactor;
 
+import io.sysgenid.core.GenerationSource;
 import io.sysgenid.core.ListenerFailurePolicy;
 import io.sysgenid.core.SysGenIdDevice;
+import io.sysgenid.core.crac.CracRestoreSource;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -70,6 +74,18 @@ import reactor.util.retry.Retry;
  * subscription ({@link #events(String)}, {@link #receive(String)}) to tell it apart in outcomes and
  * metrics; unnamed ones share {@value #DEFAULT_SUBSCRIBER_NAME}.
  *
+ * <p><b>JVM restores.</b> A JVM restored from a checkpoint (OpenJDK CRaC; AWS Lambda SnapStart) is a copy
+ * too. Where the runtime supports it ({@link CracRestoreSource#isSupported()}; {@link Builder#jvmRestores(boolean)}
+ * turns it off), the receiver takes part in checkpoints through {@code org.crac}: before one it waits for
+ * the round in progress (up to {@link Builder#checkpointTimeout(Duration)}; a round still unfinished then is
+ * dropped, not acknowledged) and closes every descriptor it holds (the device file, the watcher's epoll
+ * instance and eventfd, the mapped counter page), keeping its subscribers; after the restore it reopens the
+ * device and runs one round for the restore, a change marked {@link GenerationSource#JVM_RESTORE}
+ * ({@link GenerationEvent#isRestore()}), whatever the device's number says, and acknowledges it as usual.
+ * Each restore of one checkpoint gives one such round, in each copy. If nothing watches the device at the
+ * restore, the next connection runs it; if the device cannot be opened at the restore, subscribers get that
+ * error and the next connection runs it. An {@link #orchestrate} in progress at a checkpoint may fail.
+ *
  * <p><b>Errors.</b> A device failure (an error of the read, the acknowledgement or the selector) ends the
  * connection: every subscriber gets the error (typed, from core: {@link io.sysgenid.core.SysGenIdException}
  * and its subclasses), and the next subscription opens the device again. Failing to open the device errors
@@ -87,17 +103,24 @@ public final class SysGenIdReceiver implements AutoCloseable {
 
     private final Settings settings;
     private final Memory memory;
+    private final Connection.Links links = new Connection.Links();
+    private final Duration checkpointTimeout;
+    private final CracRestoreSource restores;
     private final Object lock = new Object();
 
     // Guarded by lock.
     private Connection connection;
     private boolean closed;
+    private boolean checkpointing;
 
     private SysGenIdReceiver(Builder builder) {
         this.settings = new Settings(builder.opener, new CopyOnWriteArrayList<>(builder.handlers),
                 builder.failurePolicy, builder.defaultTimeout, builder.retryDelay, builder.timer,
                 new Observers(new ArrayList<>(builder.observers)));
         this.memory = new Memory(builder.baseline);
+        this.checkpointTimeout = builder.checkpointTimeout;
+        this.restores = builder.jvmRestores && CracRestoreSource.isSupported()
+                ? CracRestoreSource.register(new Checkpoints()) : null;
     }
 
     /** {@return a builder; by default the receiver opens {@link SysGenIdDevice#open()}} */
@@ -290,6 +313,12 @@ public final class SysGenIdReceiver implements AutoCloseable {
                 connected.device().forceUpdate(minimum);
                 return;
             }
+            synchronized (lock) {
+                if (checkpointing) {
+                    throw new IllegalStateException("cannot open the device during a JVM checkpoint; force the"
+                            + " update after the restore");
+                }
+            }
             try (SysGenIdDevice device = settings.opener().get()) {
                 device.forceUpdate(minimum);
             }
@@ -305,24 +334,30 @@ public final class SysGenIdReceiver implements AutoCloseable {
             last = connection;
         }
         Optional<GenerationEvent> handled = memory.handled();
-        if (last == null || !last.isLive()) {
-            return new ReceiverStatus(false, Optional.ofNullable(last).map(Connection::source), Optional.empty(),
-                    handled, OptionalInt.empty(), last == null ? Optional.empty() : last.failure());
+        Set<GenerationSource> sources = EnumSet.noneOf(GenerationSource.class);
+        if (restores != null) {
+            sources.add(GenerationSource.JVM_RESTORE);
         }
-        return new ReceiverStatus(true, Optional.of(last.source()), Optional.of(last.device().abi()),
-                Optional.of(last.latest()), last.unacknowledged(), Optional.empty());
+        Optional<SysGenIdDevice> open = last == null ? Optional.empty() : last.linkedDevice();
+        if (last == null || !last.isLive() || open.isEmpty()) {
+            return new ReceiverStatus(false, Optional.ofNullable(last).map(Connection::source), Optional.empty(),
+                    handled, last == null ? OptionalInt.empty() : last.unacknowledged(),
+                    last == null ? Optional.empty() : last.failure(), sources);
+        }
+        sources.add(GenerationSource.DEVICE);
+        return new ReceiverStatus(true, Optional.of(last.source()), Optional.of(open.get().abi()),
+                Optional.ofNullable(last.latest()), last.unacknowledged(), Optional.empty(), sources);
     }
 
     /** {@return the generation in the connected device's counter page; empty when not connected} */
     public OptionalInt currentGeneration() {
-        Connection connected = connected();
-        return connected == null ? OptionalInt.empty() : OptionalInt.of(connected.device().currentGeneration());
+        Optional<SysGenIdDevice> open = openDevice();
+        return open.isEmpty() ? OptionalInt.empty() : OptionalInt.of(open.get().currentGeneration());
     }
 
     /** {@return the device's watcher count; empty when not connected or when the kernel does not tell} */
     public OptionalInt watchers() {
-        Connection connected = connected();
-        return connected == null ? OptionalInt.empty() : connected.device().watchers();
+        return openDevice().map(SysGenIdDevice::watchers).orElse(OptionalInt.empty());
     }
 
     /**
@@ -330,8 +365,7 @@ public final class SysGenIdReceiver implements AutoCloseable {
      * tell}
      */
     public OptionalInt outdatedWatchers() {
-        Connection connected = connected();
-        return connected == null ? OptionalInt.empty() : connected.device().outdatedWatchers();
+        return openDevice().map(SysGenIdDevice::outdatedWatchers).orElse(OptionalInt.empty());
     }
 
     /**
@@ -344,6 +378,9 @@ public final class SysGenIdReceiver implements AutoCloseable {
         synchronized (lock) {
             closed = true;
             ending = connection;
+        }
+        if (restores != null) {
+            restores.close();
         }
         if (ending != null) {
             ending.end(null);
@@ -367,8 +404,13 @@ public final class SysGenIdReceiver implements AutoCloseable {
 
     private Connection connected() {
         synchronized (lock) {
-            return connection != null && connection.isLive() ? connection : null;
+            return connection != null && connection.isConnected() ? connection : null;
         }
+    }
+
+    private Optional<SysGenIdDevice> openDevice() {
+        Connection connected = connected();
+        return connected == null ? Optional.empty() : connected.linkedDevice();
     }
 
     /** Holds the live connection, or opens one, and makes sure it watches the device. */
@@ -393,12 +435,51 @@ public final class SysGenIdReceiver implements AutoCloseable {
             if (connection != null && connection.tryHold()) {
                 return connection;
             }
-            opened = Connection.open(settings, memory);
+            opened = Connection.open(settings, memory, links, checkpointing);
             opened.tryHold();
             connection = opened;
         }
-        settings.observers().connected(opened.source(), opened.device().abi(), opened.latest());
+        opened.linkedDevice().ifPresent(
+                open -> settings.observers().connected(opened.source(), open.abi(), opened.latest()));
         return opened;
+    }
+
+    /** Takes part in JVM checkpoints, through core's {@link CracRestoreSource}. */
+    private final class Checkpoints implements CracRestoreSource.Participant {
+        @Override
+        public void beforeCheckpoint() throws InterruptedException {
+            Connection current;
+            synchronized (lock) {
+                checkpointing = true;
+                current = connection;
+            }
+            if (current != null) {
+                current.suspend(checkpointTimeout);
+            }
+            links.closeAllAndWait(); // a connection that ended is still closing on its watcher's thread
+            if (!links.isEmpty()) {
+                throw new IllegalStateException("sysgenid: a watcher thread did not release the device within its"
+                        + " close timeout; a handler or subscriber is blocking it (see GenerationHandler)");
+            }
+        }
+
+        @Override
+        public void afterRestore() {
+            memory.restored();
+            Connection current;
+            synchronized (lock) {
+                checkpointing = false;
+                current = connection;
+            }
+            if (current != null) {
+                current.resume();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return SysGenIdReceiver.this.toString();
+        }
     }
 
     /** What connections need of their receiver. */
@@ -415,10 +496,14 @@ public final class SysGenIdReceiver implements AutoCloseable {
         }
     }
 
-    /** The last generation this receiver finished handling, across its connections. */
+    /**
+     * The last generation this receiver finished handling, across its connections; and whether a JVM
+     * restore is still to be handled (set at the restore, cleared by the first round handled after it).
+     */
     static final class Memory {
         private final OptionalInt baseline;
         private GenerationEvent handled; // guarded by this
+        private boolean restoreOwed; // guarded by this
 
         Memory(OptionalInt baseline) {
             this.baseline = baseline;
@@ -434,6 +519,15 @@ public final class SysGenIdReceiver implements AutoCloseable {
 
         synchronized void handled(GenerationEvent event) {
             handled = event;
+            restoreOwed = false;
+        }
+
+        synchronized void restored() {
+            restoreOwed = true;
+        }
+
+        synchronized boolean restoreOwed() {
+            return restoreOwed;
         }
 
         synchronized Optional<GenerationEvent> handled() {
@@ -455,6 +549,8 @@ public final class SysGenIdReceiver implements AutoCloseable {
         private Duration retryDelay = Duration.ofSeconds(10);
         private Supplier<Scheduler> timer = Schedulers::parallel;
         private OptionalInt baseline = OptionalInt.empty();
+        private boolean jvmRestores = true;
+        private Duration checkpointTimeout = Duration.ofSeconds(30);
 
         private Builder() {
         }
@@ -562,7 +658,35 @@ public final class SysGenIdReceiver implements AutoCloseable {
             return this;
         }
 
-        /** {@return a receiver with these settings; it opens nothing yet} */
+        /**
+         * Whether to take part in JVM checkpoints and report restores (see the class description) when the
+         * runtime supports them ({@link CracRestoreSource#isSupported()}); default true.
+         *
+         * @param enabled false to ignore JVM checkpoints (a checkpoint then fails on the open device)
+         * @return this builder
+         */
+        public Builder jvmRestores(boolean enabled) {
+            this.jvmRestores = enabled;
+            return this;
+        }
+
+        /**
+         * How long a JVM checkpoint waits for the round in progress to finish before dropping it; default
+         * 30 s.
+         *
+         * @param timeout zero or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is negative
+         */
+        public Builder checkpointTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("the checkpoint timeout must not be negative, was " + timeout);
+            }
+            this.checkpointTimeout = timeout;
+            return this;
+        }
+
+        /** {@return a receiver with these settings; it opens nothing yet, and registers for JVM checkpoints if enabled and supported} */
         public SysGenIdReceiver build() {
             return new SysGenIdReceiver(this);
         }

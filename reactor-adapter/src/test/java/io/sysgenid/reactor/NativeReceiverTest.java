@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.sysgenid.core.GenerationSource;
 import io.sysgenid.core.SysGenIdDevice;
 import io.sysgenid.core.WaitResult;
 import java.nio.file.Files;
@@ -63,7 +64,8 @@ class NativeReceiverTest {
         StepVerifier.create(receiver.forceUpdate(0)).verifyComplete();
         GenerationEvent change = Recorder.next(delivered, "the change");
         assertTrue(change.isChange());
-        assertEquals(DEVICE.toString(), change.source());
+        assertEquals(DEVICE.toString(), change.device());
+        assertEquals(GenerationSource.DEVICE, change.source());
         assertEquals(change, Recorder.next(handled, "the handler"));
         assertEquals(change.generation(), recorder.nextAcknowledged().generation(), "acknowledged on the device");
         Eventually.until(() -> receiver.outdatedWatchers().equals(OptionalInt.of(0)), () -> "no outdated watcher");

@@ -101,7 +101,7 @@ class SysGenIdReceiverTest {
                     assertEquals(start, current.generation());
                     assertFalse(current.isChange());
                     assertEquals(OptionalInt.empty(), current.previous());
-                    assertEquals("/dev/sysgenid (simulated)", current.source());
+                    assertEquals("/dev/sysgenid (simulated)", current.device());
                 })
                 .then(simulator::bump)
                 .assertNext(change -> {

@@ -38,7 +38,7 @@ public final class ReceiverSnapshotMain {
             Thread.sleep(10);
         }
         int start = receiver.currentGeneration().orElseThrow();
-        System.out.println("receiver watching " + receiver.status().source().orElseThrow() + " at generation "
+        System.out.println("receiver watching " + receiver.status().device().orElseThrow() + " at generation "
                 + Integer.toUnsignedString(start));
         System.out.println("SYSGENID-GUEST-READY");
         System.out.flush();
