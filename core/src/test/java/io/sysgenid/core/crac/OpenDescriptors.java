@@ -58,6 +58,23 @@ public record OpenDescriptors(Set<String> descriptors, Set<String> mappings) {
         return added;
     }
 
+    /**
+     * {@return of {@code added}, those the library could hold: the device or the simulator's files, eventfds,
+     * epoll instances, memfds (what other code opens meanwhile, such as jars being loaded, is left out)}
+     *
+     * @param added what {@link #addedSince(OpenDescriptors)} returned
+     */
+    public static Set<String> ofTheLibrary(Set<String> added) {
+        Set<String> ours = new TreeSet<>();
+        for (String entry : added) {
+            if (entry.contains("sysgenid") || entry.contains("[eventfd]") || entry.contains("[eventpoll]")
+                    || entry.contains("memfd:")) {
+                ours.add(entry);
+            }
+        }
+        return ours;
+    }
+
     /** {@return the descriptors and mappings that point at a {@code sysgenid} file (the device, the simulator's page)} */
     public Set<String> ofTheDevice() {
         Set<String> found = new TreeSet<>();

@@ -63,7 +63,9 @@ public final class SysGenIdAutoConfiguration {
                 .device(opener(mode, simulator))
                 .failurePolicy(properties.failurePolicy())
                 .defaultTimeout(properties.handlerTimeout())
-                .retryDelay(properties.retryDelay());
+                .retryDelay(properties.retryDelay())
+                .jvmRestores(properties.crac().enabled())
+                .checkpointTimeout(properties.crac().checkpointTimeout());
         observers.orderedStream().forEach(builder::observer);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return builder;

@@ -2,6 +2,7 @@ package io.sysgenid.spring.autoconfigure;
 
 import io.sysgenid.core.PermissionDeniedException;
 import io.sysgenid.core.SysGenIdException;
+import io.sysgenid.core.GenerationSource;
 import io.sysgenid.reactor.GenerationEvent;
 import io.sysgenid.reactor.HandlerOutcome;
 import io.sysgenid.reactor.ReceiverStatus;
@@ -9,6 +10,7 @@ import io.sysgenid.reactor.SysGenIdReceiver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
@@ -107,8 +109,9 @@ public class SysGenIdEndpoint {
         outcomes.last().forEach((name, outcome) -> handlers.put(name, HandlerState.of(outcome)));
         return new State(
                 mode.configured().name().toLowerCase(java.util.Locale.ROOT),
-                status.source().orElse(mode.kind() == SysGenIdMode.Kind.SIMULATED ? null : mode.path().toString()),
+                status.device().orElse(mode.kind() == SysGenIdMode.Kind.SIMULATED ? null : mode.path().toString()),
                 status.connected(),
+                status.sources().stream().map(GenerationSource::tagValue).sorted().toList(),
                 mode.watches() && watch.startFailure().isEmpty() ? null : reason(),
                 status.abi().map(Enum::name).orElse(null),
                 unsigned(receiver.currentGeneration()),
@@ -134,6 +137,8 @@ public class SysGenIdEndpoint {
      * @param source the configured {@code sysgenid.source}
      * @param device the device watched (or that would be)
      * @param watching true while connected to the device
+     * @param sources what reports changes: {@code device} while watching, {@code jvm-restore} while taking
+     *     part in JVM checkpoints
      * @param reason why nothing is watched: by configuration, for lack of a device, or a device that could
      *     not be opened
      * @param abi the device's ioctl family
@@ -149,6 +154,7 @@ public class SysGenIdEndpoint {
             String source,
             @Nullable String device,
             boolean watching,
+            List<String> sources,
             @Nullable String reason,
             @Nullable String abi,
             @Nullable Long generation,
@@ -165,10 +171,12 @@ public class SysGenIdEndpoint {
      * @param generation the generation (unsigned)
      * @param previous the generation before it, null for the one found at connection
      * @param readAt when it was read
+     * @param source what reported it: {@code device} or {@code jvm-restore}
      */
-    public record LastEvent(long generation, @Nullable Long previous, Instant readAt) {
+    public record LastEvent(long generation, @Nullable Long previous, Instant readAt, String source) {
         static LastEvent of(GenerationEvent event) {
-            return new LastEvent(Integer.toUnsignedLong(event.generation()), unsigned(event.previous()), event.readAt());
+            return new LastEvent(Integer.toUnsignedLong(event.generation()), unsigned(event.previous()), event.readAt(),
+                    event.source().tagValue());
         }
     }
 

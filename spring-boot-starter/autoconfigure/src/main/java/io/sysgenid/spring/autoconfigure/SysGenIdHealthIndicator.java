@@ -1,5 +1,6 @@
 package io.sysgenid.spring.autoconfigure;
 
+import io.sysgenid.core.GenerationSource;
 import io.sysgenid.reactor.ReceiverStatus;
 import io.sysgenid.reactor.SysGenIdReceiver;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -49,7 +50,8 @@ public final class SysGenIdHealthIndicator extends AbstractHealthIndicator {
             return;
         }
         ReceiverStatus status = receiver.status();
-        status.source().ifPresent(source -> builder.withDetail("device", source));
+        status.device().ifPresent(device -> builder.withDetail("device", device));
+        builder.withDetail("sources", status.sources().stream().map(GenerationSource::tagValue).sorted().toList());
         if (!status.connected()) {
             builder.down().withDetail("watching", false);
             status.lastFailure().ifPresent(builder::withException);

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.sysgenid.core.GenerationSource;
 import io.sysgenid.core.SysGenIdAbi;
 import io.sysgenid.reactor.GenerationEvent;
 import io.sysgenid.reactor.GenerationObserver;
@@ -27,14 +28,16 @@ import java.util.function.Supplier;
  *   <li>{@code sysgenid.watchers}, {@code sysgenid.watchers.outdated} (gauges): from the ioctl or sysfs;
  *   <li>{@code sysgenid.watching} (gauge): 1 while connected to the device, 0 otherwise (also when nothing
  *       is watched by configuration); present from the start, whether or not connected;
- *   <li>{@code sysgenid.events} (counter): generation changes read;
+ *   <li>{@code sysgenid.events} (counter, tag {@code source} = device | jvm-restore): generation changes
+ *       read from the device, and JVM restores (CRaC, SnapStart);
  *   <li>{@code sysgenid.disconnects} (counter, tag {@code cause} = failure | closed): connections to the
  *       device that ended, by a device failure or by stopping;
  *   <li>{@code sysgenid.generations.outdated} (counter): generations left outdated by
  *       {@code leave-outdated} after a failure (each retry that fails again counts again);
  *   <li>{@code sysgenid.handler} (timer, tags {@code handler}, {@code outcome} = success | error |
  *       timeout | cancelled): each handler's and subscriber's time per generation;
- *   <li>{@code sysgenid.ack} (timer): from reading a generation to the device accepting its acknowledgement.
+ *   <li>{@code sysgenid.ack} (timer, tag {@code source}): from reading a generation (or the restore) to the
+ *       device accepting its acknowledgement.
  * </ul>
  * The gauges exist only while the device is connected, and the watcher gauges only where the kernel tells
  * the counts: absent when unknown, never a made-up 0. Thread-safe.
@@ -56,7 +59,9 @@ public final class SysGenIdMetrics implements MeterBinder, GenerationObserver {
     @Override
     public void bindTo(MeterRegistry registry) {
         registries.add(registry);
-        events(registry);
+        for (GenerationSource source : GenerationSource.values()) {
+            events(registry, source);
+        }
         Gauge.builder("sysgenid.watching", receiver, SysGenIdMetrics::watching)
                 .description("1 while the device is watched, 0 otherwise").strongReference(true).register(registry);
         disconnects(registry, "failure");
@@ -68,9 +73,10 @@ public final class SysGenIdMetrics implements MeterBinder, GenerationObserver {
         }
     }
 
-    private static Counter events(MeterRegistry registry) {
-        return Counter.builder("sysgenid.events").description("System generation changes read from the device")
-                .register(registry);
+    private static Counter events(MeterRegistry registry, GenerationSource source) {
+        return Counter.builder("sysgenid.events")
+                .description("System generation changes: read from the device, or JVM restores")
+                .tag("source", source.tagValue()).register(registry);
     }
 
     private static double watching(Supplier<SysGenIdReceiver> receiver) {
@@ -132,7 +138,7 @@ public final class SysGenIdMetrics implements MeterBinder, GenerationObserver {
 
     @Override
     public void generationRead(GenerationEvent event) {
-        registries.forEach(registry -> events(registry).increment());
+        registries.forEach(registry -> events(registry, event.source()).increment());
     }
 
     @Override
@@ -148,6 +154,6 @@ public final class SysGenIdMetrics implements MeterBinder, GenerationObserver {
     public void acknowledged(GenerationEvent event, Duration sinceRead) {
         registries.forEach(registry -> Timer.builder("sysgenid.ack")
                 .description("From reading a generation to the device accepting its acknowledgement")
-                .register(registry).record(sinceRead));
+                .tag("source", event.source().tagValue()).register(registry).record(sinceRead));
     }
 }

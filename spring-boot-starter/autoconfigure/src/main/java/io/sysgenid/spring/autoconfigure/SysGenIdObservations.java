@@ -45,7 +45,8 @@ public final class SysGenIdObservations implements GenerationObserver {
 
     @Override
     public void generationRead(GenerationEvent event) {
-        Observation round = Observation.createNotStarted(ROUND, registry).contextualName("sysgenid round").start();
+        Observation round = Observation.createNotStarted(ROUND, registry).contextualName("sysgenid round")
+                .lowCardinalityKeyValue("source", event.source().tagValue()).start();
         Observation previous = rounds.put(event.generation(), round);
         if (previous != null) {
             stop(previous, "superseded");

@@ -23,6 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryDelay how long to wait before running the handlers of a generation left outdated again, and
  *     before reconnecting after a device failure
  * @param handlers per-handler settings, by handler name
+ * @param crac JVM checkpoints and restores (CRaC, AWS Lambda SnapStart)
  */
 @ConfigurationProperties("sysgenid")
 public record SysGenIdProperties(
@@ -31,7 +32,8 @@ public record SysGenIdProperties(
         @DefaultValue("30s") Duration handlerTimeout,
         @DefaultValue("ack-anyway") ListenerFailurePolicy failurePolicy,
         @DefaultValue("10s") Duration retryDelay,
-        Map<String, Handler> handlers) {
+        Map<String, Handler> handlers,
+        @DefaultValue Crac crac) {
 
     /**
      * Checks the settings: timeouts must be positive, the retry delay not negative.
@@ -42,6 +44,7 @@ public record SysGenIdProperties(
      * @param failurePolicy what to do with a generation a handler failed
      * @param retryDelay the retry and reconnection delay, not negative
      * @param handlers per-handler settings, by handler name
+     * @param crac JVM checkpoint and restore settings
      * @throws IllegalArgumentException naming the property otherwise (binding fails with it)
      */
     public SysGenIdProperties {
@@ -50,6 +53,7 @@ public record SysGenIdProperties(
             throw new IllegalArgumentException("sysgenid.retry-delay must not be negative, was " + retryDelay);
         }
         handlers = handlers == null ? Map.of() : Map.copyOf(handlers);
+        crac = crac == null ? new Crac(true, Duration.ofSeconds(30)) : crac;
     }
 
     private static void positive(String property, Duration timeout) {
@@ -68,6 +72,32 @@ public record SysGenIdProperties(
         SIMULATED,
         /** Nothing is watched. */
         NONE
+    }
+
+    /**
+     * JVM checkpoints and restores, where the runtime supports them (a CRaC JDK, AWS Lambda SnapStart):
+     * before a checkpoint the receiver closes the device, its epoll instance, eventfd and mapping; after each
+     * restore it reopens them and runs the handlers once, for a change whose source is {@code jvm-restore}.
+     *
+     * @param enabled false to take no part (a CRaC checkpoint then fails on the open device)
+     * @param checkpointTimeout how long a checkpoint waits for the handlers of a generation in progress; a
+     *     generation still unfinished then is dropped (the restore's round runs them again); zero or more
+     */
+    public record Crac(@DefaultValue("true") boolean enabled, @DefaultValue("30s") Duration checkpointTimeout) {
+        /**
+         * Checks the timeout.
+         *
+         * @param enabled whether to take part in checkpoints
+         * @param checkpointTimeout zero or more
+         * @throws IllegalArgumentException if the timeout is negative
+         */
+        public Crac {
+            if (checkpointTimeout != null && checkpointTimeout.isNegative()) {
+                throw new IllegalArgumentException("sysgenid.crac.checkpoint-timeout must not be negative, was "
+                        + checkpointTimeout);
+            }
+            checkpointTimeout = checkpointTimeout == null ? Duration.ofSeconds(30) : checkpointTimeout;
+        }
     }
 
     /**

@@ -103,7 +103,7 @@ public final class SysGenIdWatch implements SmartLifecycle {
                     + ". Set sysgenid.source=device to make this fail startup instead");
             return;
         }
-        LOG.info("watching " + receiver.status().source().orElse(mode.path().toString())
+        LOG.info("watching " + receiver.status().device().orElse(mode.path().toString())
                 + " for VM generation changes");
     }
 

@@ -61,7 +61,7 @@ class NativeSpringApplicationTests {
 
     @Test
     void aForcedUpdateOnTheRealDeviceRunsTheHandlersAndIsAcknowledged() {
-        assertThat(receiver.status().source()).hasValue(SysGenIdDevice.DEFAULT_PATH.toString());
+        assertThat(receiver.status().device()).hasValue(SysGenIdDevice.DEFAULT_PATH.toString());
         Awaitility.await().atMost(LONG).until(() -> receiver.watchers().orElse(0) >= 1);
         String before = instanceId.get();
         double generation = registry.get("sysgenid.generation").gauge().value();

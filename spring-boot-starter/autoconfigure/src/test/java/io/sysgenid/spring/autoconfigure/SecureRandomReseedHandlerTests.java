@@ -2,6 +2,7 @@ package io.sysgenid.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sysgenid.core.GenerationSource;
 import io.sysgenid.reactor.GenerationEvent;
 import java.security.DrbgParameters;
 import java.security.SecureRandom;
@@ -18,7 +19,8 @@ import reactor.test.StepVerifier;
 /** Reseeding: reseed() where the algorithm supports it, fresh kernel bytes otherwise. */
 class SecureRandomReseedHandlerTests {
     private static final GenerationEvent EVENT =
-            new GenerationEvent(2, OptionalInt.of(1), false, Instant.EPOCH, "/dev/sysgenid (simulated)");
+            new GenerationEvent(2, OptionalInt.of(1), false, Instant.EPOCH, GenerationSource.DEVICE,
+                    "/dev/sysgenid (simulated)");
 
     /** Records how it was reseeded. */
     static final class Recording extends SecureRandom {

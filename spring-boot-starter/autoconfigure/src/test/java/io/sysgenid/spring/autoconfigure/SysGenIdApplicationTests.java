@@ -58,7 +58,7 @@ class SysGenIdApplicationTests {
         Awaitility.await().atMost(LONG).untilAsserted(() -> {
             assertThat(instanceId.get()).isNotEqualTo(before);
             assertThat(registry.get("sysgenid.generation").gauge().value()).isEqualTo(generation + 1d);
-            assertThat(registry.get("sysgenid.events").counter().count()).isEqualTo(1d);
+            assertThat(registry.get("sysgenid.events").tag("source", "device").counter().count()).isEqualTo(1d);
             assertThat(registry.get("sysgenid.ack").timer().count()).isEqualTo(1);
             assertThat(registry.get("sysgenid.handler").tag("handler", "reseedingApplication.InstanceId")
                     .tag("outcome", "success").timer().count()).isEqualTo(1);
