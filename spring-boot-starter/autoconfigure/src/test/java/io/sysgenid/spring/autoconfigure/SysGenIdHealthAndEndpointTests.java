@@ -45,6 +45,7 @@ class SysGenIdHealthAndEndpointTests {
                 .run(context -> {
                     Health up = health(context);
                     assertThat(up.getStatus()).isEqualTo(Status.UP);
+                    assertThat(up.getDetails()).containsEntry("sources", java.util.List.of("device", "jvm-restore"));
                     assertThat(up.getDetails()).containsEntry("watching", true).containsEntry("abi", "SEED_V4")
                             .containsEntry("outdatedWatchers", 0).containsEntry("source", "simulated");
                     SimulatedSysGenId simulator = context.getBean(SimulatedSysGenId.class);
@@ -103,6 +104,8 @@ class SysGenIdHealthAndEndpointTests {
                     SysGenIdEndpoint.State state = endpoint.state();
                     assertThat(state.source()).isEqualTo("simulated");
                     assertThat(state.watching()).isTrue();
+                    assertThat(state.sources()).containsExactly("device", "jvm-restore");
+                    assertThat(state.lastEvent().source()).isEqualTo("device");
                     assertThat(state.abi()).isEqualTo("SEED_V4");
                     assertThat(state.generation()).isEqualTo(generation);
                     assertThat(state.watchers()).isEqualTo(1);

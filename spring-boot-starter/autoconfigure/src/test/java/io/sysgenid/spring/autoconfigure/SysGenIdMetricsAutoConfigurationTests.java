@@ -42,8 +42,9 @@ class SysGenIdMetricsAutoConfigurationTests {
                     assertThat(start).isEqualTo((int) 4_000_000_000L);
                     assertThat(registry.get("sysgenid.watchers").gauge().value()).isEqualTo(1d);
                     assertThat(registry.get("sysgenid.watchers.outdated").gauge().value()).isZero();
-                    assertThat(registry.get("sysgenid.events").counter().count()).isEqualTo(1d);
-                    assertThat(registry.get("sysgenid.ack").timer().count()).isEqualTo(1);
+                    assertThat(registry.get("sysgenid.events").tag("source", "device").counter().count()).isEqualTo(1d);
+                    assertThat(registry.get("sysgenid.events").tag("source", "jvm-restore").counter().count()).isZero();
+                    assertThat(registry.get("sysgenid.ack").tag("source", "device").timer().count()).isEqualTo(1);
                     Timer succeeded = registry.get("sysgenid.handler").tag("handler", "reseedCache")
                             .tag("outcome", "success").timer();
                     assertThat(succeeded.count()).isEqualTo(1);
@@ -55,6 +56,19 @@ class SysGenIdMetricsAutoConfigurationTests {
                     assertThat(registry.find("sysgenid.watchers").gauge()).isNull();
                     assertThat(registry.find("sysgenid.watchers.outdated").gauge()).isNull();
                 });
+    }
+
+    @Test
+    void aJvmRestoreIsCountedUnderItsOwnSource() {
+        runner.run(context -> {
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            io.sysgenid.core.crac.emulated.Core.checkpointRestore(() -> { });
+            Awaitility.await().atMost(LONG).ignoreExceptions().untilAsserted(() -> {
+                assertThat(registry.get("sysgenid.events").tag("source", "jvm-restore").counter().count()).isEqualTo(1d);
+                assertThat(registry.get("sysgenid.ack").tag("source", "jvm-restore").timer().count()).isEqualTo(1);
+            });
+            assertThat(registry.get("sysgenid.events").tag("source", "device").counter().count()).isZero();
+        });
     }
 
     @Test
