@@ -26,8 +26,9 @@ public interface GenerationObserver {
     default void connected(String source, SysGenIdAbi abi, GenerationEvent current) {}
 
     /**
-     * The receiver stopped watching: the last subscriber left or the receiver was closed ({@code cause}
-     * empty), or the device failed ({@code cause} present; the Flux ended with it).
+     * The receiver stopped watching: the last subscriber left, the receiver was closed, or a JVM checkpoint
+     * closed the device until the restore ({@code cause} empty; {@link #connected} follows the restore), or
+     * the device failed ({@code cause} present; the Flux ended with it).
      *
      * @param source the device
      * @param cause the device failure, if that is why
