@@ -1,9 +1,5 @@
 package io.sysgenid.core;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -17,13 +13,7 @@ class NativeSysGenIdConformanceTest extends SysGenIdDeviceContract {
 
     @BeforeAll
     static void requireTheDevice() {
-        String why = DEVICE + " does not exist: load the module (kmod/), or run scripts/guest-java-tests,"
-                + " which runs this class in a QEMU guest with it";
-        if (Boolean.getBoolean("sysgenid.device.required")) {
-            assertTrue(Files.exists(DEVICE), why);
-        } else {
-            assumeTrue(Files.exists(DEVICE), why);
-        }
+        RealDevice.require(DEVICE);
     }
 
     @Override

@@ -42,7 +42,7 @@ class JvmRestoreTest {
     private Disposable subscription;
 
     /** How long to wait for what must happen: short, so that a deliberately broken build fails fast. */
-    static final Duration WAIT = Duration.ofSeconds(Boolean.getBoolean("sysgenid.device.required") ? 120 : 20);
+    static final Duration WAIT = Duration.ofSeconds(io.sysgenid.core.RealDevice.required() ? 120 : 20);
 
     static <T> T take(BlockingQueue<T> queue, String what) {
         try {

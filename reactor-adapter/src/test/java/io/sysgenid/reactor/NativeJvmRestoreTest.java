@@ -1,10 +1,7 @@
 package io.sysgenid.reactor;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import io.sysgenid.core.RealDevice;
 import io.sysgenid.core.SysGenIdDevice;
-import java.nio.file.Files;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -16,13 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 class NativeJvmRestoreTest extends JvmRestoreTest {
     @BeforeAll
     static void requireTheDevice() {
-        String why = SysGenIdDevice.DEFAULT_PATH + " does not exist: load the module (kmod/), or run"
-                + " scripts/guest-java-tests";
-        if (Boolean.getBoolean("sysgenid.device.required")) {
-            assertTrue(Files.exists(SysGenIdDevice.DEFAULT_PATH), why);
-        } else {
-            assumeTrue(Files.exists(SysGenIdDevice.DEFAULT_PATH), why);
-        }
+        RealDevice.require();
     }
 
     @Override

@@ -2,12 +2,11 @@ package io.sysgenid.reactor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.sysgenid.core.RealDevice;
 import io.sysgenid.core.GenerationSource;
 import io.sysgenid.core.SysGenIdDevice;
 import io.sysgenid.core.WaitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalInt;
@@ -41,12 +40,7 @@ class NativeReceiverTest {
 
     @BeforeAll
     static void requireTheDevice() {
-        String why = DEVICE + " does not exist: load the module (kmod/), or run scripts/guest-java-tests";
-        if (Boolean.getBoolean("sysgenid.device.required")) {
-            assertTrue(Files.exists(DEVICE), why);
-        } else {
-            assumeTrue(Files.exists(DEVICE), why);
-        }
+        RealDevice.require();
     }
 
     @AfterEach

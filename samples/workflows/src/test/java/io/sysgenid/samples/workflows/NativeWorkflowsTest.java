@@ -3,11 +3,10 @@ package io.sysgenid.samples.workflows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.sysgenid.core.RealDevice;
 import io.sysgenid.core.SysGenIdDevice;
 import io.sysgenid.core.WaitResult;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
@@ -28,13 +27,7 @@ class NativeWorkflowsTest {
 
     @BeforeAll
     static void requireTheDevice() {
-        String why = SysGenIdDevice.DEFAULT_PATH + " does not exist: load the module (kmod/), or run"
-                + " scripts/guest-java-tests";
-        if (Boolean.getBoolean("sysgenid.device.required")) {
-            assertTrue(Files.exists(SysGenIdDevice.DEFAULT_PATH), why);
-        } else {
-            assumeTrue(Files.exists(SysGenIdDevice.DEFAULT_PATH), why);
-        }
+        RealDevice.require();
     }
 
     private static int force() {

@@ -1,13 +1,12 @@
 package io.sysgenid.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sysgenid.core.RealDevice;
 import io.sysgenid.core.SysGenIdDevice;
 import io.sysgenid.reactor.SysGenIdReceiver;
 import io.sysgenid.spring.autoconfigure.app.ReseedingApplication;
-import java.nio.file.Files;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,12 +50,7 @@ class NativeSpringApplicationTests {
 
     @BeforeAll
     static void requireTheDevice() {
-        boolean present = Files.exists(SysGenIdDevice.DEFAULT_PATH);
-        if (Boolean.getBoolean("sysgenid.device.required")) {
-            assertThat(present).as(SysGenIdDevice.DEFAULT_PATH + " exists").isTrue();
-        } else {
-            assumeTrue(present, SysGenIdDevice.DEFAULT_PATH + " does not exist: load the module (kmod/)");
-        }
+        RealDevice.require();
     }
 
     @Test

@@ -1,11 +1,7 @@
 package io.sysgenid.spring.autoconfigure;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import io.sysgenid.core.SysGenIdDevice;
+import io.sysgenid.core.RealDevice;
 import io.sysgenid.reactor.SysGenIdReceiver;
-import java.nio.file.Files;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -19,13 +15,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 class NativeSysGenIdCracTests extends SysGenIdCracTests {
     @BeforeAll
     static void requireTheDevice() {
-        String why = SysGenIdDevice.DEFAULT_PATH + " does not exist: load the module (kmod/), or run"
-                + " scripts/guest-java-tests";
-        if (Boolean.getBoolean("sysgenid.device.required")) {
-            assertThat(Files.exists(SysGenIdDevice.DEFAULT_PATH)).as(why).isTrue();
-        } else {
-            assumeTrue(Files.exists(SysGenIdDevice.DEFAULT_PATH), why);
-        }
+        RealDevice.require();
     }
 
     @Override

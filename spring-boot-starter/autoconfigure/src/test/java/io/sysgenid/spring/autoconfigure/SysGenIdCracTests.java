@@ -31,7 +31,7 @@ import reactor.core.publisher.Mono;
  * {@code org.crac} is driven through core's emulated runtime.
  */
 class SysGenIdCracTests {
-    static final Duration LONG = Duration.ofSeconds(Boolean.getBoolean("sysgenid.device.required") ? 120 : 30);
+    static final Duration LONG = Duration.ofSeconds(io.sysgenid.core.RealDevice.required() ? 120 : 30);
 
     final SimulatedSysGenId simulator = SimulatedSysGenId.builder().journal(true).build();
     private final List<GenerationEvent> handled = new CopyOnWriteArrayList<>();
