@@ -508,13 +508,15 @@ final class Connection {
         for (Slot slot : ending.slots()) {
             slot.end(cause);
         }
+        // Observers first: the end signal lets a holder reconnect at once, and a new connection's
+        // connected() must not overtake this one's disconnected() (metrics would drop the new gauges).
+        if (ending.link() != null) {
+            settings.observers().disconnected(ending.device(), Optional.ofNullable(cause));
+        }
         if (cause == null) {
             endSignal.tryEmitEmpty();
         } else {
             endSignal.tryEmitError(cause);
-        }
-        if (ending.link() != null) {
-            settings.observers().disconnected(ending.device(), Optional.ofNullable(cause));
         }
     }
 
