@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -59,6 +60,9 @@ final class Connection {
     private String device = NOT_OPENED;
     private Disposable attempt;
     private GenerationEvent latest;
+    /** Set when the connection ends with a file open: the observers' disconnected(), told once. */
+    private volatile Ending endNotice;
+    private final AtomicBoolean endNotified = new AtomicBoolean();
 
     private Connection(SysGenIdReceiver.Settings settings, SysGenIdReceiver.Memory memory, Links links) {
         this.settings = settings;
@@ -483,6 +487,7 @@ final class Connection {
         ended = true;
         failure = cause;
         Ending ending = new Ending(cause, List.copyOf(slots), attempt, round, link, device);
+        endNotice = ending;
         slots.clear();
         round = null;
         link = null;
@@ -510,13 +515,23 @@ final class Connection {
         }
         // Observers first: the end signal lets a holder reconnect at once, and a new connection's
         // connected() must not overtake this one's disconnected() (metrics would drop the new gauges).
-        if (ending.link() != null) {
-            settings.observers().disconnected(ending.device(), Optional.ofNullable(cause));
-        }
+        notifyEnded();
         if (cause == null) {
             endSignal.tryEmitEmpty();
         } else {
             endSignal.tryEmitError(cause);
+        }
+    }
+
+    /**
+     * Tells the observers that this connection ended, once, if it ended with a file open: from the thread
+     * that ends it, or from the receiver before it tells them of the next connection, whichever comes
+     * first, so that observers hear the end of one connection before anything of the next.
+     */
+    void notifyEnded() {
+        Ending ended = endNotice;
+        if (ended != null && ended.link() != null && endNotified.compareAndSet(false, true)) {
+            settings.observers().disconnected(ended.device(), Optional.ofNullable(ended.cause()));
         }
     }
 

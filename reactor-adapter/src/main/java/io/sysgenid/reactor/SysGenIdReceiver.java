@@ -428,6 +428,7 @@ public final class SysGenIdReceiver implements AutoCloseable {
     /** Holds the live connection, or opens one (the caller starts it watching). */
     private Connection acquire() {
         Connection opened;
+        Connection previous;
         synchronized (lock) {
             if (closed) {
                 throw new IllegalStateException("this SysGenIdReceiver is closed");
@@ -435,9 +436,13 @@ public final class SysGenIdReceiver implements AutoCloseable {
             if (connection != null && connection.tryHold()) {
                 return connection;
             }
+            previous = connection;
             opened = Connection.open(settings, memory, links, checkpointing);
             opened.tryHold();
             connection = opened;
+        }
+        if (previous != null) {
+            previous.notifyEnded(); // its ending thread may not have got there yet: the end is heard first
         }
         opened.linkedDevice().ifPresent(
                 open -> settings.observers().connected(opened.source(), open.abi(), opened.latest()));
