@@ -24,7 +24,8 @@ import reactor.core.scheduler.Schedulers;
 /**
  * A randomized model check of the receiver's promise. Each schedule is a random sequence of steps
  * (generation changes, single and in bursts; subscriptions of {@code events()} and {@code receive()} with
- * random behaviour; cancels; {@code start()} and its disposal; injected device errors) run against a
+ * random behaviour; cancels; {@code start()} and its disposal; injected device errors; JVM checkpoints and
+ * restores) run against a
  * receiver with random handlers (succeeding, failing, hanging past their timeout, slow, changing the
  * generation from inside) under a random failure policy; then the receiver is started, allowed to catch
  * up, closed, and the invariants are checked against the simulated device's own journal:
@@ -36,7 +37,12 @@ import reactor.core.scheduler.Schedulers;
  *   <li>under LEAVE_OUTDATED, no acknowledgement while a party that failed the generation has not
  *       succeeded it since;</li>
  *   <li>after {@code close()}, no device file and no watcher thread is left;</li>
- *   <li>a subscriber is never handed a change that nobody waits for, except after it timed out.</li>
+ *   <li>a subscriber is never handed a change that nobody waits for, except after it timed out;</li>
+ *   <li>a connection never ends normally while a round is running or awaiting its acknowledgement;</li>
+ *   <li>no subscriber times out after it left;</li>
+ *   <li>a JVM checkpoint (a step too) finds no file of the device open; the restore is handled by a round
+ *       of its own, marked as a restore, and not again after one was acknowledged until the next
+ *       checkpoint.</li>
  * </ol>
  *
  * <p>{@code -Dsysgenid.modelcheck.schedules=N} sets the count (default 2,000),
@@ -144,6 +150,12 @@ class ReceiverModelCheckTest {
                 }
                 LockSupport.parkNanos(200_000);
             }
+            while (!trace.restoredSinceLastCheckpoint()) {
+                if (System.nanoTime() - deadline > 0) {
+                    return Optional.of(trace.report("(h) the last JVM restore was never handled by a round of its own"));
+                }
+                LockSupport.parkNanos(200_000);
+            }
             trace.closing();
             receiver.close();
             Optional<String> leak = awaitReleased(simulator, settle);
@@ -221,8 +233,10 @@ class ReceiverModelCheckTest {
                 return new Stop();
             } else if (roll < 85) {
                 return new Fail(random.nextBoolean() ? SimulatedOperation.READ : SimulatedOperation.ACK);
-            } else {
+            } else if (roll < 95) {
                 return new Pause(random.nextInt(15));
+            } else {
+                return new Checkpoint();
             }
         }
     }
@@ -280,6 +294,19 @@ class ReceiverModelCheckTest {
     record Fail(SimulatedOperation operation) implements Step {
         public void apply(Context context) {
             context.simulator().failNext(operation, 5);
+        }
+    }
+
+    /** A JVM checkpoint and restore, through org.crac (core's emulated runtime). */
+    record Checkpoint() implements Step {
+        public void apply(Context context) {
+            try {
+                io.sysgenid.core.crac.emulated.Core.checkpointRestore(
+                        () -> context.trace().checkpointed(context.simulator().openFiles()));
+            } catch (Exception e) {
+                throw new IllegalStateException("the checkpoint failed: " + e + " " + java.util.Arrays.toString(
+                        e.getSuppressed()), e);
+            }
         }
     }
 

@@ -25,14 +25,17 @@ import reactor.core.scheduler.Schedulers;
 final class Trace implements GenerationObserver {
     /** A party's event. */
     enum Kind {
-        ROUND, HANDLER_START, HANDLER_END, HANDED, FINISHED, LEFT, OUTCOME, LEFT_OUTDATED, DISCONNECTED, CLOSING
+        ROUND, HANDLER_START, HANDLER_END, HANDED, FINISHED, LEFT, OUTCOME, LEFT_OUTDATED, DISCONNECTED, CLOSING,
+        /** A JVM checkpoint, at its moment (every beforeCheckpoint done); detail: the device files open then. */
+        CHECKPOINT
     }
 
     /**
      * One event.
      *
      * @param party a handler's or a subscriber's name
-     * @param detail for HANDED: "change"/"replay" and "awaited"; for OUTCOME: the result
+     * @param detail for HANDED: "change"/"replay" and "awaited"; for OUTCOME: the result; for ROUND:
+     *     "restore" for a JVM restore's round
      */
     record Event(long sequence, Kind kind, String party, int generation, String detail, long nanos) {
         @Override
@@ -64,7 +67,22 @@ final class Trace implements GenerationObserver {
     /** A handler in the first phase that records each round's start. */
     GenerationHandler probe() {
         return GenerationHandler.of("probe", Integer.MIN_VALUE, null, event -> Mono.fromRunnable(() ->
-                record(Kind.ROUND, "probe", event.generation(), "")));
+                record(Kind.ROUND, "probe", event.generation(), event.isRestore() ? "restore" : "")));
+    }
+
+    // ---- JVM checkpoints ----
+
+    /** At the moment of a checkpoint: how many files of the device were open. */
+    void checkpointed(int openFiles) {
+        record(Kind.CHECKPOINT, "jvm", 0, "open " + openFiles);
+    }
+
+    /** True if no checkpoint happened, or a restore's round started after the last one. */
+    boolean restoredSinceLastCheckpoint() {
+        List<Event> all = events();
+        long last = all.stream().filter(e -> e.kind() == Kind.CHECKPOINT).mapToLong(Event::sequence).max().orElse(-1);
+        return last < 0 || all.stream().anyMatch(e -> e.kind() == Kind.ROUND && e.detail().equals("restore")
+                && e.sequence() > last);
     }
 
     GenerationHandler handler(ReceiverModelCheckTest.HandlerSpec spec, SimulatedSysGenId simulator) {
@@ -270,10 +288,14 @@ final class Trace implements GenerationObserver {
                 && Integer.compareUnsigned(e.generation(), generation) >= 0 && e.sequence() > sequence);
     }
 
-    /** Checks (b), (c) and (e); the journal is read first, so every event before an entry is there. */
+    /** Checks (b), (c), (e) to (h); the journal is read first, so every event before an entry is there. */
     Optional<String> violation(ListenerFailurePolicy policy, int handlerCount, java.time.Duration timeout) {
         List<SimulatedJournal.Entry> entries = journal.entries();
         List<Event> all = events();
+        Optional<String> restores = restores(all, entries);
+        if (restores.isPresent()) {
+            return restores;
+        }
         Map<Integer, Integer> firstAcks = new HashMap<>();
         for (SimulatedJournal.Entry entry : entries) {
             if (entry.kind() != SimulatedJournal.Kind.ACK && entry.kind() != SimulatedJournal.Kind.REPEATED_ACK) {
@@ -427,6 +449,39 @@ final class Trace implements GenerationObserver {
             if (!settled) {
                 return Optional.of("(f) the connection ended (" + end + ") with generation " + generation
                         + " in hand, neither acknowledged nor left outdated (round " + round.get() + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * (h): a checkpoint finds no file of the device open; a restore is reported by a round of its own, and
+     * not again once a round for it was acknowledged, until the next checkpoint.
+     */
+    private static Optional<String> restores(List<Event> all, List<SimulatedJournal.Entry> entries) {
+        Event acknowledgedRestore = null;
+        for (Event event : all) {
+            if (event.kind() == Kind.CHECKPOINT) {
+                if (!event.detail().equals("open 0")) {
+                    return Optional.of("(h) " + event + ": the checkpoint found files of the device open");
+                }
+                acknowledgedRestore = null;
+            } else if (event.kind() == Kind.ROUND && event.detail().equals("restore")) {
+                if (acknowledgedRestore != null) {
+                    return Optional.of("(h) " + event + ": a second restore round with no checkpoint since "
+                            + acknowledgedRestore + " was acknowledged");
+                }
+                boolean acknowledged = entries.stream().anyMatch(e -> e.generation() == event.generation()
+                        && e.sequence() > event.sequence() && (e.kind() == SimulatedJournal.Kind.ACK
+                                || e.kind() == SimulatedJournal.Kind.REPEATED_ACK));
+                boolean checkpointBefore = all.stream().anyMatch(e -> e.kind() == Kind.CHECKPOINT
+                        && e.sequence() > event.sequence()
+                        && entries.stream().noneMatch(j -> j.generation() == event.generation()
+                                && j.sequence() > event.sequence() && j.sequence() < e.sequence()
+                                && (j.kind() == SimulatedJournal.Kind.ACK || j.kind() == SimulatedJournal.Kind.REPEATED_ACK)));
+                if (acknowledged && !checkpointBefore) {
+                    acknowledgedRestore = event;
+                }
             }
         }
         return Optional.empty();
