@@ -1,0 +1,144 @@
+package io.sysgenid.benchmarks;
+
+import io.sysgenid.core.SysGenIdDevice;
+import io.sysgenid.core.sim.SimulatedSysGenId;
+import io.sysgenid.reactor.GenerationHandler;
+import io.sysgenid.reactor.SysGenIdReceiver;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import jnr.enxio.channels.NativeDeviceChannel;
+import jnr.enxio.channels.NativeSelectorProvider;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+
+/**
+ * Bump to "the user's code runs", on the host, over the simulated device: one bumper thread calls
+ * {@link SimulatedSysGenId#bump()} (which writes the counter page and signals every outdated handle's
+ * eventfd) and, in three phases, three readers wake up:
+ * <ol>
+ *   <li>{@code c}: the C reference, {@code eventfd_reader}, an epoll loop on an eventfd of a handle of the
+ *       same simulator (taken over with pidfd_getfd), reading the same mapped counter page;</li>
+ *   <li>{@code events}: a {@link SysGenIdReceiver}'s {@code events()} subscriber, time taken in
+ *       {@code onNext};</li>
+ *   <li>{@code handler}: a receiver's one {@link GenerationHandler}, time taken when it is called.</li>
+ * </ol>
+ * Each bump waits until the reader has acknowledged it, then the bumper parks GAP microseconds, so every
+ * sample is a wake-up from idle. Writes {@code host-PHASE.txt} in OUT: "asked seen" nanoseconds
+ * (CLOCK_MONOTONIC, which both {@link System#nanoTime()} and the C reader's clock_gettime read) per bump,
+ * warm-up bumps included (the analysis drops them).
+ *
+ * <p>Usage: {@code HostLatency OUT C_READER TOTAL GAP_US}
+ */
+public final class HostLatency {
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
+
+    private HostLatency() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args[0]);
+        String cReader = args[1];
+        int total = Integer.parseInt(args[2]);
+        long gapNanos = TimeUnit.MICROSECONDS.toNanos(Long.parseLong(args[3]));
+        Files.createDirectories(out);
+        try (SimulatedSysGenId simulator = SimulatedSysGenId.create()) {
+            write(out.resolve("host-c.txt"), cPhase(simulator, cReader, total, gapNanos));
+            write(out.resolve("host-events.txt"), receiverPhase(simulator, false, total, gapNanos));
+            write(out.resolve("host-handler.txt"), receiverPhase(simulator, true, total, gapNanos));
+        }
+    }
+
+    /** The C reader on its own handle; this thread acknowledges each line it prints. */
+    private static long[][] cPhase(SimulatedSysGenId simulator, String reader, int total, long gapNanos)
+            throws IOException, InterruptedException {
+        long[][] samples = new long[2][total];
+        try (SysGenIdDevice handle = simulator.open();
+                NativeDeviceChannel channel = handle.openChannel(NativeSelectorProvider.getInstance())) {
+            Process c = new ProcessBuilder(reader, Long.toString(ProcessHandle.current().pid()),
+                    Integer.toString(channel.getFD()), Integer.toString(total))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(c.getInputStream(), StandardCharsets.US_ASCII))) {
+                for (int i = 0; i < total; i++) {
+                    LockSupport.parkNanos(gapNanos);
+                    samples[0][i] = System.nanoTime();
+                    int generation = simulator.bump();
+                    String line = lines.readLine();
+                    if (line == null) {
+                        throw new IllegalStateException("eventfd_reader ended early, exit " + c.waitFor());
+                    }
+                    String[] fields = line.split(" ");
+                    if (Integer.parseUnsignedInt(fields[0]) != generation) {
+                        throw new IllegalStateException("eventfd_reader saw " + fields[0] + ", bumped to "
+                                + Integer.toUnsignedString(generation));
+                    }
+                    samples[1][i] = Long.parseLong(fields[1]);
+                    handle.ack(generation);
+                }
+            } finally {
+                c.destroy();
+                c.waitFor();
+            }
+        }
+        return samples;
+    }
+
+    /** A receiver with either one events() subscriber or one handler; the time is taken in its code. */
+    private static long[][] receiverPhase(SimulatedSysGenId simulator, boolean handler, int total, long gapNanos)
+            throws InterruptedException {
+        long[][] samples = new long[2][total];
+        int base = simulator.generation();
+        long[] seen = samples[1];
+        SysGenIdReceiver.Builder builder = SysGenIdReceiver.builder().device(simulator::open);
+        if (handler) {
+            builder.handler(GenerationHandler.of("record", event -> {
+                record(seen, base, event.generation(), System.nanoTime());
+                return Mono.empty();
+            }));
+        }
+        try (SysGenIdReceiver receiver = builder.build()) {
+            Disposable watching = handler ? receiver.start() : receiver.events().subscribe(event -> {
+                long now = System.nanoTime();
+                if (event.isChange()) {
+                    record(seen, base, event.generation(), now);
+                }
+            });
+            try {
+                for (int i = 0; i < total; i++) {
+                    LockSupport.parkNanos(gapNanos);
+                    samples[0][i] = System.nanoTime();
+                    simulator.bump();
+                    if (!simulator.awaitAllAcknowledged(ACK_TIMEOUT)) {
+                        throw new IllegalStateException("the receiver did not acknowledge bump " + i);
+                    }
+                }
+            } finally {
+                watching.dispose();
+            }
+        }
+        return samples;
+    }
+
+    private static void record(long[] seen, int base, int generation, long now) {
+        int i = generation - base - 1;
+        if (i >= 0 && i < seen.length && seen[i] == 0) {
+            seen[i] = now;
+        }
+    }
+
+    private static void write(Path file, long[][] samples) throws IOException {
+        try (PrintStream print = new PrintStream(Files.newOutputStream(file), false, StandardCharsets.US_ASCII)) {
+            for (int i = 0; i < samples[0].length; i++) {
+                print.append(Long.toString(samples[0][i])).append(' ').append(Long.toString(samples[1][i])).append('\n');
+            }
+        }
+    }
+}
