@@ -20,7 +20,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * What the starter adds to an application's start: the same application context started and closed with
  * the starter's auto-configuration ({@code with}: the simulated device, so watching really starts) and
- * without it ({@code without}: the four sysgenid auto-configurations excluded), in one run. The figure to
+ * without it ({@code without}: every sysgenid auto-configuration excluded), in one run. The figure to
  * read is the difference between the two.
  */
 @State(Scope.Benchmark)
@@ -34,7 +34,9 @@ public class ContextStartBenchmark {
             "io.sysgenid.spring.autoconfigure.SysGenIdAutoConfiguration",
             "io.sysgenid.spring.autoconfigure.SysGenIdMetricsAutoConfiguration",
             "io.sysgenid.spring.autoconfigure.SysGenIdHealthAutoConfiguration",
-            "io.sysgenid.spring.autoconfigure.SysGenIdEndpointAutoConfiguration");
+            "io.sysgenid.spring.autoconfigure.SysGenIdEndpointAutoConfiguration",
+            "io.sysgenid.spring.autoconfigure.SysGenIdObservationAutoConfiguration",
+            "io.sysgenid.spring.autoconfigure.SysGenIdGenerationAgeAutoConfiguration");
 
     @Param({"without", "with"})
     public String starter;
