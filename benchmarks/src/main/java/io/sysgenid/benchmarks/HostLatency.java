@@ -1,5 +1,7 @@
 package io.sysgenid.benchmarks;
 
+import io.sysgenid.core.GenerationListener;
+import io.sysgenid.core.GenerationWatcher;
 import io.sysgenid.core.SysGenIdDevice;
 import io.sysgenid.core.sim.SimulatedSysGenId;
 import io.sysgenid.reactor.GenerationHandler;
@@ -22,20 +24,23 @@ import reactor.core.publisher.Mono;
 /**
  * Bump to "the user's code runs", on the host, over the simulated device: one bumper thread calls
  * {@link SimulatedSysGenId#bump()} (which writes the counter page and signals every outdated handle's
- * eventfd) and, in three phases, three readers wake up:
+ * eventfd) and, in four phases, four readers wake up:
  * <ol>
  *   <li>{@code c}: the C reference, {@code eventfd_reader}, an epoll loop on an eventfd of a handle of the
  *       same simulator (taken over with pidfd_getfd), reading the same mapped counter page;</li>
  *   <li>{@code events}: a {@link SysGenIdReceiver}'s {@code events()} subscriber, time taken in
  *       {@code onNext};</li>
- *   <li>{@code handler}: a receiver's one {@link GenerationHandler}, time taken when it is called.</li>
+ *   <li>{@code handler}: a receiver's one {@link GenerationHandler}, time taken when it is called;</li>
+ *   <li>{@code listener}: core's {@link GenerationWatcher} with one synchronous listener, no Reactor (the
+ *       split between core's share and the receiver's).</li>
  * </ol>
  * Each bump waits until the reader has acknowledged it, then the bumper parks GAP microseconds, so every
  * sample is a wake-up from idle. Writes {@code host-PHASE.txt} in OUT: "asked seen" nanoseconds
  * (CLOCK_MONOTONIC, which both {@link System#nanoTime()} and the C reader's clock_gettime read) per bump,
  * warm-up bumps included (the analysis drops them).
  *
- * <p>Usage: {@code HostLatency OUT C_READER TOTAL GAP_US}
+ * <p>Usage: {@code HostLatency OUT C_READER TOTAL GAP_US [PHASES]} (PHASES: a comma-separated subset of
+ * {@code c,events,handler,listener}, for profiling one)
  */
 public final class HostLatency {
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
@@ -48,11 +53,22 @@ public final class HostLatency {
         String cReader = args[1];
         int total = Integer.parseInt(args[2]);
         long gapNanos = TimeUnit.MICROSECONDS.toNanos(Long.parseLong(args[3]));
+        java.util.List<String> phases = java.util.List.of((args.length > 4 ? args[4] : "c,events,handler,listener")
+                .split(","));
         Files.createDirectories(out);
         try (SimulatedSysGenId simulator = SimulatedSysGenId.create()) {
-            write(out.resolve("host-c.txt"), cPhase(simulator, cReader, total, gapNanos));
-            write(out.resolve("host-events.txt"), receiverPhase(simulator, false, total, gapNanos));
-            write(out.resolve("host-handler.txt"), receiverPhase(simulator, true, total, gapNanos));
+            if (phases.contains("c")) {
+                write(out.resolve("host-c.txt"), cPhase(simulator, cReader, total, gapNanos));
+            }
+            if (phases.contains("events")) {
+                write(out.resolve("host-events.txt"), receiverPhase(simulator, false, total, gapNanos));
+            }
+            if (phases.contains("handler")) {
+                write(out.resolve("host-handler.txt"), receiverPhase(simulator, true, total, gapNanos));
+            }
+            if (phases.contains("listener")) {
+                write(out.resolve("host-listener.txt"), listenerPhase(simulator, total, gapNanos));
+            }
         }
     }
 
@@ -113,6 +129,9 @@ public final class HostLatency {
             });
             try {
                 for (int i = 0; i < total; i++) {
+                    if (i == total / 2) {
+                        Profiler.start();
+                    }
                     LockSupport.parkNanos(gapNanos);
                     samples[0][i] = System.nanoTime();
                     simulator.bump();
@@ -121,10 +140,65 @@ public final class HostLatency {
                     }
                 }
             } finally {
+                Profiler.stop();
                 watching.dispose();
             }
         }
         return samples;
+    }
+
+    /** Core's watcher with one synchronous listener, no Reactor: where the receiver's time goes. */
+    private static long[][] listenerPhase(SimulatedSysGenId simulator, int total, long gapNanos)
+            throws InterruptedException {
+        long[][] samples = new long[2][total];
+        int base = simulator.generation();
+        long[] seen = samples[1];
+        try (GenerationWatcher watcher = GenerationWatcher.builder(simulator.open()).ownsDevice(true)
+                .listener(GenerationListener.synchronous(g -> record(seen, base, g, System.nanoTime()))).start()) {
+            for (int i = 0; i < total; i++) {
+                LockSupport.parkNanos(gapNanos);
+                samples[0][i] = System.nanoTime();
+                simulator.bump();
+                if (!simulator.awaitAllAcknowledged(ACK_TIMEOUT)) {
+                    throw new IllegalStateException("the watcher did not acknowledge bump " + i);
+                }
+            }
+        }
+        return samples;
+    }
+
+    /**
+     * async-profiler over the second half of a receiver phase (the steady state), when
+     * {@code -Dbenchmarks.profile=ARGS} and {@code -Dbenchmarks.profiler=LIBASYNCPROFILER} are given and its
+     * jar ({@code tools.profiler:async-profiler}) is on the class path. ARGS as for its {@code execute}.
+     */
+    static final class Profiler {
+        private static Object instance;
+
+        static void start() {
+            String args = System.getProperty("benchmarks.profile");
+            if (args != null && instance == null) {
+                instance = call(null, "getInstance", System.getProperty("benchmarks.profiler"));
+                call(instance, "execute", args);
+            }
+        }
+
+        static void stop() {
+            if (instance != null) {
+                call(instance, "execute", "stop," + System.getProperty("benchmarks.profile")
+                        .replaceFirst("^start,?", ""));
+                instance = null;
+            }
+        }
+
+        private static Object call(Object target, String method, String argument) {
+            try {
+                Class<?> type = Class.forName("one.profiler.AsyncProfiler");
+                return type.getMethod(method, String.class).invoke(target, argument);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("async-profiler: " + e, e);
+            }
+        }
     }
 
     private static void record(long[] seen, int base, int generation, long now) {
