@@ -63,6 +63,9 @@ public final class HostFootprint {
             print("stack_kib", Long.parseLong(hotspot.getVMOption("ThreadStackSize").getValue()));
 
             bumpAndWait(simulator);
+            // The ack is written before the round's last steps (observers, re-arming the selector): let the
+            // watcher thread finish them before counting, as IdleWatcher does.
+            Thread.sleep(200);
             Path watcher = watcherTask();
             long switches0 = switches(watcher);
             long idleEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(idleSeconds);
