@@ -132,6 +132,28 @@ def jmh(results):
             f"{wo['score']:.1f} ± {wo['scoreError']:.1f} ms", w["score"] / wo["score"], "<= +10 ms", diff + err <= 10)
 
 
+def cold(results):
+    path = os.path.join(results, "cold.txt")
+    if not os.path.exists(path):
+        return
+    first, later = {"true": [], "false": []}, []
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"warm-up=(\w+) (first|later) (\d+)", line)
+            if m and m[2] == "first":
+                first[m[1]].append(int(m[3]) / 1000)
+            elif m and m[1] == "true":
+                later.append(int(m[3]) / 1000)
+    on, off = sorted(first["true"]), sorted(first["false"])
+    if on and off:
+        row(f"host: Spring app's first change, bump -> ack, starter's warm-up on vs off, median of {len(on)} starts",
+            us(pct(on, 50)), us(pct(off, 50)), pct(on, 50) / pct(off, 50), "report", None)
+    if later:
+        later.sort()
+        row(f"host: Spring app's later changes, bump -> ack, median (n={len(later)}) vs its first change",
+            us(pct(later, 50)), us(pct(on, 50)), pct(later, 50) / pct(on, 50), "report", None)
+
+
 def footprint(results):
     path = os.path.join(results, "footprint.txt")
     if not os.path.exists(path):
@@ -180,6 +202,7 @@ def main():
     seconds, mode = sys.argv[4] if len(sys.argv) > 4 else "?", sys.argv[5] if len(sys.argv) > 5 else "full"
     host(results, host_warmup)
     footprint(results)
+    cold(results)
     jmh(results)
     guest(results, guest_warmup)
     snapshot(results)
@@ -193,6 +216,9 @@ def main():
     print()
     print(f"{sum(1 for r in ROWS if r[5] == 'MET')} goals met, {missed} missed, "
           f"{sum(1 for r in ROWS if r[5] == '-')} figures reported without a goal")
+    print()
+    print("What the profiles showed for each missed goal, what was fixed and what is left:"
+          " [PROFILES.md](PROFILES.md).")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,8 @@ public class ContextStartBenchmark {
             "io.sysgenid.spring.autoconfigure.SysGenIdHealthAutoConfiguration",
             "io.sysgenid.spring.autoconfigure.SysGenIdEndpointAutoConfiguration",
             "io.sysgenid.spring.autoconfigure.SysGenIdObservationAutoConfiguration",
-            "io.sysgenid.spring.autoconfigure.SysGenIdGenerationAgeAutoConfiguration");
+            "io.sysgenid.spring.autoconfigure.SysGenIdGenerationAgeAutoConfiguration",
+            "io.sysgenid.spring.autoconfigure.SysGenIdWarmUpAutoConfiguration");
 
     @Param({"without", "with"})
     public String starter;
@@ -53,7 +54,10 @@ public class ContextStartBenchmark {
                 .web(WebApplicationType.NONE)
                 .logStartupInfo(false)
                 .properties("spring.main.banner-mode=off", "logging.level.root=warn", "sysgenid.source=simulated",
-                        "management.endpoints.web.exposure.include=*");
+                        "management.endpoints.web.exposure.include=*",
+                        // The warm-up of the change path runs on its own thread after the start, not in it;
+                        // here it would pile up behind every iteration's start and close.
+                        "sysgenid.warm-up.enabled=false");
         if (starter.equals("without")) {
             builder.properties("spring.autoconfigure.exclude=" + SYSGENID_AUTO_CONFIGURATIONS);
         }

@@ -70,6 +70,13 @@ public final class SpringSnapshotMain {
         System.out.println("spring application watching at generation " + Integer.toUnsignedString(start)
                 + ", instance id " + before);
         int readyAt = readiness.size();
+        // A service is snapshotted after it has run a while: let the starter's warm-up of the change path
+        // finish first, or the clone would be doing it during the restore.
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().equals("sysgenid-warm-up")) {
+                thread.join(LIMIT.toMillis());
+            }
+        }
         System.out.println("SYSGENID-GUEST-READY");
         System.out.flush();
 
