@@ -365,12 +365,14 @@ final class Connection implements GenerationListener {
         for (Slot slot : ending.slots()) {
             slot.end(cause);
         }
+        // Observers first: the end signal lets a holder reconnect at once, and a new connection's
+        // connected() must not overtake this one's disconnected() (metrics would drop the new gauges).
+        settings.observers().disconnected(source, Optional.ofNullable(cause));
         if (cause == null) {
             endSignal.tryEmitEmpty();
         } else {
             endSignal.tryEmitError(cause);
         }
-        settings.observers().disconnected(source, Optional.ofNullable(cause));
     }
 
     /** How an attempt ends when its generation is to stay outdated. */
