@@ -66,13 +66,13 @@ public final class HostFootprint {
             // The ack is written before the round's last steps (observers, re-arming the selector): let the
             // watcher thread finish them before counting, as IdleWatcher does.
             Thread.sleep(200);
-            Path watcher = watcherTask();
-            long switches0 = switches(watcher);
+            Path watcher = IdleWatcher.watcherTask();
+            long switches0 = IdleWatcher.switches(watcher);
             long idleEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(idleSeconds);
             while (System.nanoTime() < idleEnd) {
                 LockSupport.parkNanos(idleEnd - System.nanoTime());
             }
-            print("idle_switches", switches(watcher) - switches0);
+            print("idle_switches", IdleWatcher.switches(watcher) - switches0);
 
             long before = usedAfterGc();
             for (int i = 0; i < burst; i++) {
@@ -84,7 +84,6 @@ public final class HostFootprint {
             print("retained_bytes", usedAfterGc() - before);
 
             var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-            long tid = Long.parseLong(watcher.getFileName().toString());
             long javaId = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.getName().equals(GenerationWatcher.THREAD_NAME)).findFirst().orElseThrow().getId();
             for (int i = 0; i < paced / 10; i++) {
@@ -95,9 +94,6 @@ public final class HostFootprint {
                 bumpAndWait(simulator);
             }
             print("watcher_bytes_per_generation", (threads.getThreadAllocatedBytes(javaId) - allocated0) / paced);
-            if (tid <= 0) {
-                throw new AssertionError(tid);
-            }
             subscribers.forEach(Disposable::dispose);
         }
     }
@@ -141,29 +137,5 @@ public final class HostFootprint {
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
             return s.count() - 1; // less the directory stream's own descriptor
         }
-    }
-
-    /** The /proc task directory of the watcher thread (comm holds the first 15 characters of its name). */
-    private static Path watcherTask() throws IOException {
-        String comm = GenerationWatcher.THREAD_NAME.substring(0, Math.min(15, GenerationWatcher.THREAD_NAME.length()));
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            return tasks.filter(t -> {
-                try {
-                    return Files.readString(t.resolve("comm")).strip().equals(comm);
-                } catch (IOException e) {
-                    return false;
-                }
-            }).findFirst().orElseThrow(() -> new IllegalStateException("no thread named " + comm));
-        }
-    }
-
-    private static long switches(Path task) throws IOException {
-        long total = 0;
-        for (String line : Files.readAllLines(task.resolve("status"))) {
-            if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
-                total += Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
-            }
-        }
-        return total;
     }
 }
