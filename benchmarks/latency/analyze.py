@@ -52,6 +52,17 @@ def host(results, warmup):
     c = lat("c")
     latency_rows("host: bump -> events() onNext vs C epoll reader,", lat("events"), c, len(c), (1.2, 1.5))
     latency_rows("host: bump -> handler starts vs C epoll reader,", lat("handler"), c, len(c), (1.2, 1.5))
+    if os.path.exists(os.path.join(results, "host-listener.txt")):
+        latency_rows("host: bump -> core listener (no Reactor) vs C epoll reader,", lat("listener"), c, len(c),
+                     (None, None))
+    path = os.path.join(results, "host-cpu.txt")
+    if os.path.exists(path):
+        with open(path) as f:
+            cpu = dict((k, int(v)) for k, v in (l.split() for l in f if l.strip()))
+        for phase, what in (("events", "events()"), ("handler", "handler"), ("listener", "core listener")):
+            if phase in cpu and "c" in cpu:
+                row(f"host: CPU per generation of the reading thread, {what} vs C reader (why the guest ratios"
+                    " are larger)", us(cpu[phase] / 1000), us(cpu["c"] / 1000), cpu[phase] / cpu["c"], "report", None)
 
 
 def guest(results, warmup):

@@ -8,7 +8,8 @@
  * do, and for each wake-up reads the counter, takes the time and writes
  * "generation nanoseconds" (CLOCK_MONOTONIC) to stdout; the harness reads
  * that line and acknowledges the handle for it (the simulator's ack is Java).
- * Runs until stdin closes or COUNT events were seen.
+ * After COUNT events it prints "cpu NANOSECONDS": the CPU time its loop
+ * used (CLOCK_THREAD_CPUTIME_ID), for the CPU-per-event comparison.
  *
  * Usage: eventfd_reader PID EVENTFD COUNT
  */
@@ -27,13 +28,15 @@
 #include <time.h>
 #include <unistd.h>
 
-static long long now_ns(void)
+static long long clock_ns(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
+
+#define now_ns() clock_ns(CLOCK_MONOTONIC)
 
 /* Opens the harness's memfd counter page through /proc/PID/fd. */
 static int open_counter(int pid)
@@ -67,6 +70,7 @@ int main(int argc, char **argv)
 	struct epoll_event ev = { .events = EPOLLIN };
 	volatile unsigned int *page;
 	int pid, remote, count, pidfd, efd, epfd, cfd, i;
+	long long cpu;
 
 	if (argc < 4 || (pid = atoi(argv[1])) <= 0 || (count = atoi(argv[3])) <= 0) {
 		fprintf(stderr, "usage: eventfd_reader PID EVENTFD COUNT\n");
@@ -87,6 +91,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fprintf(stderr, "eventfd_reader: ready\n");
+	cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID);
 	for (i = 0; i < count;) {
 		unsigned int gen;
 		long long seen;
@@ -110,5 +115,6 @@ int main(int argc, char **argv)
 		printf("%u %lld\n", gen, seen);
 		fflush(stdout);
 	}
+	printf("cpu %lld\n", clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu);
 	return 0;
 }

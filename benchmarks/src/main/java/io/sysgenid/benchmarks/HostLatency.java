@@ -37,13 +37,16 @@ import reactor.core.publisher.Mono;
  * Each bump waits until the reader has acknowledged it, then the bumper parks GAP microseconds, so every
  * sample is a wake-up from idle. Writes {@code host-PHASE.txt} in OUT: "asked seen" nanoseconds
  * (CLOCK_MONOTONIC, which both {@link System#nanoTime()} and the C reader's clock_gettime read) per bump,
- * warm-up bumps included (the analysis drops them).
+ * warm-up bumps included (the analysis drops them), and {@code host-cpu.txt}: CPU nanoseconds per event
+ * of the thread that reads (the C reader's loop; the Java watcher thread, which also acknowledges).
  *
  * <p>Usage: {@code HostLatency OUT C_READER TOTAL GAP_US [PHASES]} (PHASES: a comma-separated subset of
  * {@code c,events,handler,listener}, for profiling one)
  */
 public final class HostLatency {
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
+    /** CPU nanoseconds per event of each phase's reading thread (the watcher thread for Java). */
+    private static final java.util.Map<String, Long> CPU = new java.util.TreeMap<>();
 
     private HostLatency() {
     }
@@ -69,6 +72,9 @@ public final class HostLatency {
             if (phases.contains("listener")) {
                 write(out.resolve("host-listener.txt"), listenerPhase(simulator, total, gapNanos));
             }
+            StringBuilder cpu = new StringBuilder();
+            CPU.forEach((phase, nanos) -> cpu.append(phase).append(' ').append(nanos).append('\n'));
+            Files.writeString(out.resolve("host-cpu.txt"), cpu);
         }
     }
 
@@ -99,6 +105,10 @@ public final class HostLatency {
                     samples[1][i] = Long.parseLong(fields[1]);
                     handle.ack(generation);
                 }
+                String cpu = lines.readLine();
+                if (cpu != null && cpu.startsWith("cpu ")) {
+                    CPU.put("c", Long.parseLong(cpu.substring(4)) / total);
+                }
             } finally {
                 c.destroy();
                 c.waitFor();
@@ -127,8 +137,12 @@ public final class HostLatency {
                     record(seen, base, event.generation(), now);
                 }
             });
+            long[] watcherCpu = {-1, 0};
             try {
                 for (int i = 0; i < total; i++) {
+                    if (i == 1) {
+                        watcherCpu[0] = watcherCpu();
+                    }
                     if (i == total / 2) {
                         Profiler.start();
                     }
@@ -139,6 +153,7 @@ public final class HostLatency {
                         throw new IllegalStateException("the receiver did not acknowledge bump " + i);
                     }
                 }
+                CPU.put(handler ? "handler" : "events", (watcherCpu() - watcherCpu[0]) / (total - 1));
             } finally {
                 Profiler.stop();
                 watching.dispose();
@@ -155,7 +170,11 @@ public final class HostLatency {
         long[] seen = samples[1];
         try (GenerationWatcher watcher = GenerationWatcher.builder(simulator.open()).ownsDevice(true)
                 .listener(GenerationListener.synchronous(g -> record(seen, base, g, System.nanoTime()))).start()) {
+            long cpu0 = -1;
             for (int i = 0; i < total; i++) {
+                if (i == 1) {
+                    cpu0 = watcherCpu();
+                }
                 LockSupport.parkNanos(gapNanos);
                 samples[0][i] = System.nanoTime();
                 simulator.bump();
@@ -163,6 +182,7 @@ public final class HostLatency {
                     throw new IllegalStateException("the watcher did not acknowledge bump " + i);
                 }
             }
+            CPU.put("listener", (watcherCpu() - cpu0) / (total - 1));
         }
         return samples;
     }
@@ -199,6 +219,17 @@ public final class HostLatency {
                 throw new IllegalStateException("async-profiler: " + e, e);
             }
         }
+    }
+
+    /** CPU time of the watcher thread so far, in nanoseconds. */
+    private static long watcherCpu() {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(GenerationWatcher.THREAD_NAME)) {
+                return threads.getThreadCpuTime(t.getId());
+            }
+        }
+        throw new IllegalStateException("no " + GenerationWatcher.THREAD_NAME + " thread");
     }
 
     private static void record(long[] seen, int base, int generation, long now) {
