@@ -38,7 +38,8 @@ import reactor.core.publisher.Mono;
  * sample is a wake-up from idle. Writes {@code host-PHASE.txt} in OUT: "asked seen" nanoseconds
  * (CLOCK_MONOTONIC, which both {@link System#nanoTime()} and the C reader's clock_gettime read) per bump,
  * warm-up bumps included (the analysis drops them), and {@code host-cpu.txt}: CPU nanoseconds per event
- * of the thread that reads (the C reader's loop; the Java watcher thread, which also acknowledges).
+ * of the thread that reads (the C reader's loop; the Java watcher thread, which also acknowledges, over
+ * the second half of its phase, once compiled).
  *
  * <p>Usage: {@code HostLatency OUT C_READER TOTAL GAP_US [PHASES]} (PHASES: a comma-separated subset of
  * {@code c,events,handler,listener}, for profiling one)
@@ -140,7 +141,7 @@ public final class HostLatency {
             long[] watcherCpu = {-1, 0};
             try {
                 for (int i = 0; i < total; i++) {
-                    if (i == 1) {
+                    if (i == total / 2) {
                         watcherCpu[0] = watcherCpu();
                     }
                     if (i == total / 2) {
@@ -153,7 +154,7 @@ public final class HostLatency {
                         throw new IllegalStateException("the receiver did not acknowledge bump " + i);
                     }
                 }
-                CPU.put(handler ? "handler" : "events", (watcherCpu() - watcherCpu[0]) / (total - 1));
+                CPU.put(handler ? "handler" : "events", (watcherCpu() - watcherCpu[0]) / (total - total / 2));
             } finally {
                 Profiler.stop();
                 watching.dispose();
@@ -172,7 +173,7 @@ public final class HostLatency {
                 .listener(GenerationListener.synchronous(g -> record(seen, base, g, System.nanoTime()))).start()) {
             long cpu0 = -1;
             for (int i = 0; i < total; i++) {
-                if (i == 1) {
+                if (i == total / 2) {
                     cpu0 = watcherCpu();
                 }
                 LockSupport.parkNanos(gapNanos);
@@ -182,7 +183,7 @@ public final class HostLatency {
                     throw new IllegalStateException("the watcher did not acknowledge bump " + i);
                 }
             }
-            CPU.put("listener", (watcherCpu() - cpu0) / (total - 1));
+            CPU.put("listener", (watcherCpu() - cpu0) / (total - total / 2));
         }
         return samples;
     }
