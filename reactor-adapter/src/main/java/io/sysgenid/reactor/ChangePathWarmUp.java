@@ -20,6 +20,8 @@ import reactor.core.publisher.Mono;
  * {@code events()} and a {@code receive()} subscriber, on a {@link SimulatedSysGenId} of its own.
  */
 public final class ChangePathWarmUp {
+    /** The source of the warm-up's events: the receiver's log keeps them at DEBUG. */
+    static final String SOURCE = "warm-up of the change path, simulated: no VM change";
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
 
     private ChangePathWarmUp() {
@@ -34,7 +36,7 @@ public final class ChangePathWarmUp {
      */
     public static Duration run(int rounds) throws InterruptedException {
         long start = System.nanoTime();
-        try (SimulatedSysGenId simulator = SimulatedSysGenId.builder().path("warm-up of the change path, simulated: no VM change").build();
+        try (SimulatedSysGenId simulator = SimulatedSysGenId.builder().path(SOURCE).build();
                 SysGenIdReceiver receiver = SysGenIdReceiver.builder().device(simulator::open)
                         .handler(GenerationHandler.of("warm-up", event -> Mono.empty())).build()) {
             Disposable events = receiver.events("warm-up").subscribe(event -> { });

@@ -61,8 +61,8 @@ final class Observers implements GenerationObserver {
 
     @Override
     public void acknowledged(GenerationEvent event, Duration sinceRead) {
-        LOG.log(System.Logger.Level.INFO, () -> "generation changed: " + event + "; acknowledged "
-                + sinceRead.toMillis() + " ms after reading it");
+        LOG.log(ChangePathWarmUp.SOURCE.equals(event.source()) ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
+                () -> "generation changed: " + event + "; acknowledged " + sinceRead.toMillis() + " ms after reading it");
         each(o -> o.acknowledged(event, sinceRead));
     }
 
