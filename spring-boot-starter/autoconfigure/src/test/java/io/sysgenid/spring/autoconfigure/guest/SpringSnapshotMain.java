@@ -94,6 +94,10 @@ public final class SpringSnapshotMain {
         System.out.println("new instance id " + instanceId.get() + ", events "
                 + registry.get("sysgenid.events").counter().count());
         System.out.println("SYSGENID-GUEST-ACKED gen=" + Integer.toUnsignedString(generation) + " ns=" + ackedAt.get());
+        // Where the time between the read and the acknowledgement went: each handler's own timer.
+        registry.find("sysgenid.handler").timers().forEach(timer -> System.out.println("SYSGENID-GUEST-HANDLER "
+                + timer.getId().getTag("handler") + " " + timer.getId().getTag("outcome") + " "
+                + Math.round(timer.max(java.util.concurrent.TimeUnit.MICROSECONDS)) + " us"));
         System.out.println("SYSGENID-GUEST-HANDLED gen=" + Integer.toUnsignedString(generation));
         System.out.flush();
         // Keep running, as a service would; SIGTERM from the harness closes the context (Spring's hook).
