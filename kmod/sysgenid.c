@@ -28,6 +28,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
 #include <linux/wait.h>
@@ -40,6 +41,7 @@ struct sysgenid_state {
 	u64 seq;			/* bumps since load; never wraps */
 	unsigned int watchers;		/* tracked files */
 	unsigned int outdated;		/* tracked files behind seq */
+	u64 changed_ns;			/* CLOCK_MONOTONIC of the last change */
 	u32 *page;			/* the page userspace maps */
 	wait_queue_head_t readers;	/* read() and poll() */
 	wait_queue_head_t waiters;	/* WAIT_WATCHERS */
@@ -160,6 +162,7 @@ static void sysgenid_bump(u32 min_gen)
 		next++;
 	WRITE_ONCE(state.generation, next);
 	WRITE_ONCE(*state.page, next);
+	WRITE_ONCE(state.changed_ns, ktime_get_ns());
 	state.seq++;
 	WRITE_ONCE(state.outdated, state.watchers);
 	spin_unlock_irqrestore(&state.lock, flags);
@@ -483,10 +486,24 @@ static ssize_t outdated_watchers_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(outdated_watchers);
 
+/*
+ * When the generation last changed (the load, until the first change), in
+ * CLOCK_MONOTONIC nanoseconds: a common clock for "how long since the
+ * restore" across processes, and what the time of a watcher's ack can be
+ * measured from.
+ */
+static ssize_t last_change_ns_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(state.changed_ns));
+}
+static DEVICE_ATTR_RO(last_change_ns);
+
 static struct attribute *sysgenid_attrs[] = {
 	&dev_attr_generation.attr,
 	&dev_attr_watchers.attr,
 	&dev_attr_outdated_watchers.attr,
+	&dev_attr_last_change_ns.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(sysgenid);
@@ -524,6 +541,7 @@ static int __init sysgenid_init(void)
 	state.page = (u32 *)get_zeroed_page(GFP_KERNEL);
 	if (!state.page)
 		return -ENOMEM;
+	state.changed_ns = ktime_get_ns();
 
 	/* The backend first: once the device exists, files can be open. */
 	if (vmfork) {

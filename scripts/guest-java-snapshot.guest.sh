@@ -59,7 +59,8 @@ await() {
 	waited=$(($(date +%s) - since))
 }
 
-ready() { grep -q '^SYSGENID-GUEST-READY' java.log && [ "$(cat $sys/watchers)" -ge 1 ]; }
+parties=1
+ready() { grep -q '^SYSGENID-GUEST-READY' java.log && [ "$(cat $sys/watchers)" -ge $parties ]; }
 moved() { [ "$(cat $sys/generation)" != "$start" ]; }
 handled() { grep -q "^SYSGENID-GUEST-HANDLED gen=$next\$" java.log; }
 acked() { [ "$(cat $sys/outdated_watchers)" = 0 ] && [ "$(cat $sys/watchers)" -ge 1 ]; }
@@ -75,6 +76,12 @@ ifconfig lo 127.0.0.1 up 2>/dev/null
 main=$(cat main-class.txt)
 start=$(cat $sys/generation)
 next=$(((start + 1) & 0xffffffff))
+if [ -x c-watcher ]; then
+	# A C watcher in the same clone, for the restore-to-safe comparison.
+	./c-watcher 1 >c-watcher.log 2>/dev/null &
+	c_pid=$!
+	parties=2
+fi
 ./jre/bin/java @java.args >java.log 2>&1 &
 pid=$!
 
@@ -96,6 +103,10 @@ echo "ok - the restore moved the generation $start -> $gen and $main handled it 
 # a count of 0 after it exits would prove nothing.
 await $ACK_SECONDS "acknowledgement (outdated_watchers 0, watchers >= 1)" acked
 echo "ok - the kernel has its acknowledgement [$(state)]"
+if [ -x c-watcher ]; then
+	wait "$c_pid"
+	echo "SYSGENID-GUEST-TIMES last_change_ns=$(cat $sys/last_change_ns 2>/dev/null) c_watcher=$(cat c-watcher.log)"
+fi
 
 # wait gives the exit status; a watchdog bounds it.
 kill -TERM $pid

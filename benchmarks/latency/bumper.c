@@ -4,8 +4,9 @@
  * times, recording when each bump was asked for, and after each one waits
  * until every watcher has acknowledged it (SYSGENID_WAIT_WATCHERS_V2) and
  * then lets the readers go idle for GAP_US microseconds, so every sample
- * measures a wake-up from idle. Prints "generation nanoseconds"
- * (CLOCK_MONOTONIC) per bump. Needs CAP_SYS_ADMIN.
+ * measures a wake-up from idle. Prints "generation asked waited" per bump:
+ * when the bump was asked for and when WAIT_WATCHERS returned, in
+ * CLOCK_MONOTONIC nanoseconds. Needs CAP_SYS_ADMIN.
  *
  * Usage: bumper COUNT [GAP_US] [DEVICE]
  */
@@ -35,7 +36,7 @@ int main(int argc, char **argv)
 	const char *path = argc > 3 ? argv[3] : "/dev/sysgenid";
 	volatile unsigned int *page;
 	unsigned int *gens;
-	long long *asked;
+	long long *asked, *waited;
 	int fd, i;
 
 	if (count <= 0) {
@@ -44,8 +45,9 @@ int main(int argc, char **argv)
 	}
 	gens = calloc(count, sizeof(*gens));
 	asked = calloc(count, sizeof(*asked));
+	waited = calloc(count, sizeof(*waited));
 	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (!gens || !asked || fd < 0) {
+	if (!gens || !asked || !waited || fd < 0) {
 		fprintf(stderr, "bumper: %s: %s\n", path, strerror(errno));
 		return 1;
 	}
@@ -75,8 +77,9 @@ int main(int argc, char **argv)
 				gen, strerror(errno));
 			return 1;
 		}
+		waited[i] = now_ns();
 	}
 	for (i = 0; i < count; i++)
-		printf("%u %lld\n", gens[i], asked[i]);
+		printf("%u %lld %lld\n", gens[i], asked[i], waited[i]);
 	return 0;
 }

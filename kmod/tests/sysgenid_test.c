@@ -116,6 +116,14 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 static void sleep_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -146,6 +154,20 @@ static unsigned int sysfs(const char *name)
 	close(fd);
 	ASSERT(n > 0, "read %s", path);
 	return strtoul(buf, NULL, 10);
+}
+
+/* last_change_ns: CLOCK_MONOTONIC nanoseconds, too wide for sysfs(). */
+static unsigned long long last_change_ns(void)
+{
+	char buf[32] = "";
+	int fd, n;
+
+	fd = open(SYSFS "last_change_ns", O_RDONLY);
+	ASSERT(fd >= 0, "open " SYSFS "last_change_ns: %s", strerror(errno));
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	ASSERT(n > 0, "read last_change_ns");
+	return strtoull(buf, NULL, 10);
 }
 
 #define generation()	sysfs("generation")
@@ -1441,6 +1463,29 @@ static void test_mapping_outlives_fd(void)
 	munmap((void *)page, 4);
 }
 
+/*
+ * last_change_ns is the CLOCK_MONOTONIC time of the last change: inside the
+ * window of the bump that made it, and unmoved by reads, acks and opens.
+ */
+static void test_last_change_ns(void)
+{
+	int a = watcher();
+	unsigned long long before, after, t;
+
+	EXPECT(last_change_ns() <= now_ns(), "last_change_ns %llu is in the future", last_change_ns());
+	before = now_ns();
+	bump();
+	after = now_ns();
+	t = last_change_ns();
+	EXPECT(t >= before && t <= after, "last_change_ns %llu outside [%llu, %llu], the bump's window",
+	       t, before, after);
+	ack_current(a);
+	close(dev_open(O_RDWR));
+	EXPECT(last_change_ns() == t, "last_change_ns moved from %llu to %llu without a change",
+	       t, last_change_ns());
+	close(a);
+}
+
 static void test_sysfs_agrees(void)
 {
 	int a = watcher(), b = watcher();
@@ -2140,6 +2185,7 @@ static const struct {
 	T(mmap_rejections),
 	T(mapping_outlives_fd),
 	T(sysfs_agrees),
+	T(last_change_ns),
 	T(counter_wraps_and_stays_exact),
 	T(readonly_files_never_watch),
 	T(readonly_epoll_loop_sleeps_between_bumps),

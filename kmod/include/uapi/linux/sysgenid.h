@@ -55,9 +55,11 @@
  * SYSGENID_WAIT_WATCHERS caller until its timeout. An orchestrator must
  * therefore never wait without a timeout (argument 0). Read-only access,
  * which the rule gives everyone, lets nobody delay anyone. The sysfs files
- * (generation, watchers, outdated_watchers) are world-readable: the
- * generation is readable through the mapping anyway, and the counts are
- * totals that name no process.
+ * (generation, watchers, outdated_watchers, last_change_ns) are
+ * world-readable: the generation is readable through the mapping anyway,
+ * the counts are totals that name no process, and last_change_ns (when the
+ * generation last changed, or the module was loaded, in CLOCK_MONOTONIC
+ * nanoseconds) tells only what the mapping's next change shows anyway.
  */
 
 #ifndef _UAPI_LINUX_SYSGENID_H

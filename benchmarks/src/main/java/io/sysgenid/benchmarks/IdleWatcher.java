@@ -49,7 +49,7 @@ public final class IdleWatcher {
     }
 
     /** The /proc task directory of the watcher thread (comm holds the first 15 characters of its name). */
-    private static Path watcherTask() throws IOException {
+    static Path watcherTask() throws IOException {
         String comm = GenerationWatcher.THREAD_NAME.substring(0, Math.min(15, GenerationWatcher.THREAD_NAME.length()));
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             return tasks.filter(t -> {
@@ -62,7 +62,7 @@ public final class IdleWatcher {
         }
     }
 
-    private static long switches(Path task) throws IOException {
+    static long switches(Path task) throws IOException {
         long total = 0;
         for (String line : Files.readAllLines(task.resolve("status"))) {
             if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {

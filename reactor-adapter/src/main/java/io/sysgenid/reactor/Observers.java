@@ -45,7 +45,9 @@ final class Observers implements GenerationObserver {
 
     @Override
     public void generationRead(GenerationEvent event) {
-        LOG.log(System.Logger.Level.INFO, () -> "generation changed: " + event);
+        // DEBUG here and INFO once acknowledged: a synchronous log handler on the watcher thread would delay
+        // every handler and subscriber by its write (the restored clone serves its old secrets meanwhile).
+        LOG.log(System.Logger.Level.DEBUG, () -> "generation changed: " + event);
         each(o -> o.generationRead(event));
     }
 
@@ -59,8 +61,8 @@ final class Observers implements GenerationObserver {
 
     @Override
     public void acknowledged(GenerationEvent event, Duration sinceRead) {
-        LOG.log(System.Logger.Level.DEBUG, () -> "acknowledged generation " + event.generationString() + " "
-                + sinceRead.toMillis() + " ms after reading it");
+        LOG.log(ChangePathWarmUp.SOURCE.equals(event.source()) ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
+                () -> "generation changed: " + event + "; acknowledged " + sinceRead.toMillis() + " ms after reading it");
         each(o -> o.acknowledged(event, sinceRead));
     }
 

@@ -1,12 +1,16 @@
 package io.sysgenid.spring.autoconfigure.guest;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sysgenid.reactor.GenerationEvent;
+import io.sysgenid.reactor.GenerationObserver;
 import io.sysgenid.reactor.SysGenIdReceiver;
 import io.sysgenid.spring.autoconfigure.SysGenIdHealthIndicator;
+import io.sysgenid.spring.autoconfigure.SysGenIdReceiverCustomizer;
 import io.sysgenid.spring.autoconfigure.app.ReseedingApplication;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
@@ -21,7 +25,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  * ({@code sysgenid.source=device}), says {@code SYSGENID-GUEST-READY} once it watches, and in each clone
  * restored from the snapshot waits for its handler to rebuild, the acknowledgement, the metrics, the
  * health and readiness (REFUSING_TRAFFIC, then ACCEPTING_TRAFFIC after the snapshot), then says
- * {@code SYSGENID-GUEST-HANDLED gen=N} and keeps running until SIGTERM.
+ * {@code SYSGENID-GUEST-HANDLED gen=N} and keeps running until SIGTERM. It also says
+ * {@code SYSGENID-GUEST-ACKED gen=N ns=T}: when the receiver had written the acknowledgement
+ * ({@link System#nanoTime()}, CLOCK_MONOTONIC, the clock of the module's {@code last_change_ns}), for
+ * {@code benchmarks/run}'s restore-to-safe row.
  */
 public final class SpringSnapshotMain {
     private static final Duration LIMIT = Duration.ofSeconds(120);
@@ -31,7 +38,18 @@ public final class SpringSnapshotMain {
 
     public static void main(String[] args) throws InterruptedException {
         List<ReadinessState> readiness = new CopyOnWriteArrayList<>();
+        AtomicLong ackedAt = new AtomicLong();
+        GenerationObserver ackTime = new GenerationObserver() {
+            @Override
+            public void acknowledged(GenerationEvent event, Duration sinceRead) {
+                if (event.isChange()) {
+                    ackedAt.compareAndSet(0, System.nanoTime());
+                }
+            }
+        };
         ConfigurableApplicationContext context = new SpringApplicationBuilder(ReseedingApplication.class)
+                .initializers(applicationContext -> applicationContext.getBeanFactory().registerSingleton(
+                        "ackTime", (SysGenIdReceiverCustomizer) builder -> builder.observer(ackTime)))
                 .listeners((ApplicationListener<AvailabilityChangeEvent<?>>) event -> {
                     if (event.getState() instanceof ReadinessState state) {
                         readiness.add(state);
@@ -52,6 +70,13 @@ public final class SpringSnapshotMain {
         System.out.println("spring application watching at generation " + Integer.toUnsignedString(start)
                 + ", instance id " + before);
         int readyAt = readiness.size();
+        // A service is snapshotted after it has run a while: let the starter's warm-up of the change path
+        // finish first, or the clone would be doing it during the restore.
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().equals("sysgenid-warm-up")) {
+                thread.join(LIMIT.toMillis());
+            }
+        }
         System.out.println("SYSGENID-GUEST-READY");
         System.out.flush();
 
@@ -68,6 +93,11 @@ public final class SpringSnapshotMain {
         int generation = receiver.currentGeneration().orElseThrow();
         System.out.println("new instance id " + instanceId.get() + ", events "
                 + registry.get("sysgenid.events").counter().count());
+        System.out.println("SYSGENID-GUEST-ACKED gen=" + Integer.toUnsignedString(generation) + " ns=" + ackedAt.get());
+        // Where the time between the read and the acknowledgement went: each handler's own timer.
+        registry.find("sysgenid.handler").timers().forEach(timer -> System.out.println("SYSGENID-GUEST-HANDLER "
+                + timer.getId().getTag("handler") + " " + timer.getId().getTag("outcome") + " "
+                + Math.round(timer.max(java.util.concurrent.TimeUnit.MICROSECONDS)) + " us"));
         System.out.println("SYSGENID-GUEST-HANDLED gen=" + Integer.toUnsignedString(generation));
         System.out.flush();
         // Keep running, as a service would; SIGTERM from the harness closes the context (Spring's hook).
