@@ -99,9 +99,9 @@ final class Round {
         Duration timeout = handler.timeout().orElse(settings.defaultTimeout());
         return Mono.defer(() -> {
             long start = timer.now(TimeUnit.NANOSECONDS);
-            return Deadline.within(Mono.defer(() -> Mono.from(invoke(handler)))
-                    .then(Mono.fromSupplier(() -> outcome(handler.name(), HandlerOutcome.Result.SUCCESS, start, null))),
-                    timeout, Mono.fromSupplier(() -> outcome(handler.name(), HandlerOutcome.Result.TIMEOUT,
+            return Mono.defer(() -> Mono.from(invoke(handler)))
+                    .then(Mono.fromSupplier(() -> outcome(handler.name(), HandlerOutcome.Result.SUCCESS, start, null)))
+                    .timeout(timeout, Mono.fromSupplier(() -> outcome(handler.name(), HandlerOutcome.Result.TIMEOUT,
                             start, new TimeoutException("handler '" + handler.name() + "' did not finish generation "
                                     + event.generationString() + " within " + timeout + "; cancelled"))), timer)
                     .onErrorResume(e -> Mono.just(outcome(handler.name(), HandlerOutcome.Result.ERROR, start, e)))
@@ -137,8 +137,8 @@ final class Round {
         for (Slot slot : targets) {
             Delivery delivery = Delivery.awaited(event, slot.name(), attempt.asMono());
             deliveries.add(delivery);
-            outcomes.add(Deadline.within(delivery.finished(),
-                    timeout, Mono.fromRunnable(() -> delivery.finish(new Delivery.Finish(Delivery.End.TIMEOUT,
+            outcomes.add(delivery.finished()
+                    .timeout(timeout, Mono.fromRunnable(() -> delivery.finish(new Delivery.Finish(Delivery.End.TIMEOUT,
                             timedOut(delivery, timeout)))).then(delivery.finished()), timer)
                     .flatMap(finish -> finish.end() == Delivery.End.DROPPED ? Mono.empty()
                             : Mono.just(outcome(slot.name(), result(finish.end()), start, finish.cause())))
