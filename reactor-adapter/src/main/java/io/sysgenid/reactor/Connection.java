@@ -552,7 +552,6 @@ final class Connection {
         final SysGenIdDevice device;
         /** Whether its watcher reports a JVM restore first. */
         final boolean reportRestore;
-        private final CompletableFuture<Void> released = new CompletableFuture<>();
         // Guarded by this link.
         private GenerationWatcher watcher;
         private boolean closed;
@@ -582,44 +581,42 @@ final class Connection {
 
         /** Closes the watcher (on its own thread) or the file; idempotent, never blocks. */
         void close() {
-            GenerationWatcher closing;
-            synchronized (this) {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-                closing = watcher;
-            }
-            if (closing == null) {
-                device.close();
-                closedNow();
-            } else {
-                closing.closeAsync().whenComplete((ignored, error) -> closedNow());
-            }
+            close(false);
         }
 
         /**
          * Closes the link and waits, bounded by the watcher's close timeout, until the watcher's thread has
-         * released the file, its epoll instance and eventfd, and the mapping.
+         * released the file, its epoll instance and eventfd, and the mapping; also for a link an earlier
+         * {@link #close()} is still closing.
          */
         void closeAndWait() {
+            close(true);
+        }
+
+        private void close(boolean wait) {
             GenerationWatcher closing;
+            boolean first;
             synchronized (this) {
+                first = !closed;
                 closed = true;
                 closing = watcher;
+            }
+            if (!first && !wait) {
+                return;
             }
             if (closing == null) {
                 device.close();
                 closedNow();
-            } else {
-                CompletableFuture<Void> done = closing.closeAsync().toCompletableFuture();
-                closing.close(); // waits for the thread, interrupting it after the close timeout
-                done.whenComplete((ignored, error) -> closedNow());
+                return;
             }
+            CompletionStage<Void> stopped = closing.closeAsync();
+            if (wait) {
+                closing.close(); // waits for the thread, interrupting it after the close timeout
+            }
+            stopped.whenComplete((ignored, error) -> closedNow());
         }
 
         private void closedNow() {
-            released.complete(null);
             links.closed(this);
         }
 

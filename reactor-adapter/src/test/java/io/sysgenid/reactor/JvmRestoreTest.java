@@ -45,16 +45,7 @@ class JvmRestoreTest {
     static final Duration WAIT = Duration.ofSeconds(io.sysgenid.core.RealDevice.required() ? 120 : 20);
 
     static <T> T take(BlockingQueue<T> queue, String what) {
-        try {
-            T value = queue.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            if (value == null) {
-                throw new AssertionError("no " + what + " within " + WAIT);
-            }
-            return value;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return Recorder.next(queue, what, WAIT);
     }
 
     /** The device; the native variant opens the real one. */

@@ -50,10 +50,14 @@ final class Recorder implements GenerationObserver {
     }
 
     static <T> T next(BlockingQueue<T> queue, String what) {
+        return next(queue, what, LONG);
+    }
+
+    static <T> T next(BlockingQueue<T> queue, String what, Duration wait) {
         try {
-            T value = queue.poll(LONG.toMillis(), TimeUnit.MILLISECONDS);
+            T value = queue.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
             if (value == null) {
-                throw new AssertionError("no " + what + " within " + LONG);
+                throw new AssertionError("no " + what + " within " + wait);
             }
             return value;
         } catch (InterruptedException e) {

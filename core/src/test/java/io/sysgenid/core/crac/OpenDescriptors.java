@@ -75,22 +75,6 @@ public record OpenDescriptors(Set<String> descriptors, Set<String> mappings) {
         return ours;
     }
 
-    /** {@return the descriptors and mappings that point at a {@code sysgenid} file (the device, the simulator's page)} */
-    public Set<String> ofTheDevice() {
-        Set<String> found = new TreeSet<>();
-        for (String fd : descriptors) {
-            if (fd.contains("sysgenid")) {
-                found.add(fd);
-            }
-        }
-        for (String mapping : mappings) {
-            if (mapping.contains("sysgenid")) {
-                found.add("mapped " + mapping);
-            }
-        }
-        return found;
-    }
-
     private static Set<String> targets(Set<String> fds) {
         Set<String> targets = new HashSet<>();
         for (String fd : fds) {
